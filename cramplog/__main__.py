@@ -1,0 +1,3 @@
+from cramplog.cli import main
+
+main()

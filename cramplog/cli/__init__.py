@@ -1,0 +1,125 @@
+"""The `cramplog` command. One module per group of commands; each imports what it needs inside
+the command, so that `cramplog --help` loads click alone and `cramplog log` no pandas.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cramplog import __version__
+from cramplog.errors import DiaryFileError, InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+class CramplogGroup(click.Group):
+    """Turns every kind of bad input into one line on stderr and exit code 2.
+
+    click's own usage errors print the usage text too; a person at 7 a.m. wants one line that
+    says what to type instead.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None and exc.ctx.command_path != "cramplog":
+                hint = f" (see: {exc.ctx.command_path} --help)"
+            return _fail(f"{exc.format_message()}{hint}", 2, standalone_mode)
+        except InputError as exc:
+            return _fail(str(exc), 2, standalone_mode)
+        except DiaryFileError as exc:
+            return _fail(str(exc), 1, standalone_mode)
+        except click.ClickException as exc:
+            return _fail(exc.format_message(), exc.exit_code, standalone_mode)
+        except click.Abort:
+            return _fail("aborted; nothing was written", 1, standalone_mode)
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str, code: int, standalone_mode: bool) -> int:
+    click.echo(f"cramplog: {message}", err=True)
+    if standalone_mode:
+        sys.exit(code)
+    return code
+
+
+class Diary:
+    """What every command gets: where the diary is, opened on first use."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self._engine: Engine | None = None
+
+    @property
+    def url(self) -> str:
+        from cramplog.config import database_url
+
+        return database_url(self.db)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from cramplog.db import open_engine
+
+            self._engine = open_engine(self.url)
+        return self._engine
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        from cramplog.db import session_scope
+
+        with session_scope(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def writing(self, summary: str) -> Iterator[Session]:
+        """One undoable transaction: all of a command's writes, or none of them."""
+        from cramplog import journal
+        from cramplog.db import session_scope
+
+        with session_scope(self.engine, write=True) as session:
+            journal.track(session, summary)
+            yield session
+
+
+pass_diary = click.make_pass_decorator(Diary)
+
+
+@click.group(cls=CramplogGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    envvar="CRAMPLOG_DB",
+    help="Diary file or database URL (default: cramplog.db in your data folder; env CRAMPLOG_DB).",
+)
+@click.version_option(__version__, prog_name="cramplog")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """cramplog: a night-cramp diary.
+
+    \b
+    Each morning:   cramplog log 6 --at 03:10 --site calf --woke   (or just: cramplog log)
+    No cramps:      cramplog none
+    The day:        cramplog day --water 1.5L --exercise 30 --shoes "work boots:9"
+    Made a mistake: cramplog undo
+    """
+    ctx.obj = Diary(db)
+
+
+from cramplog.cli import data, entries, things  # noqa: E402  (commands register on import)
+
+for module in (entries, things, data):
+    for command in module.COMMANDS:
+        main.add_command(command)

@@ -1,0 +1,154 @@
+"""The guided morning check-in: `cramplog log` with no arguments on a terminal.
+
+Last night's cramps first (most mornings: Enter for "none"), then yesterday's factors, each
+question skippable with Enter. Answers are checked as they are typed and asked again when they
+cannot be read; everything is written at the end in one transaction, so Ctrl-C writes nothing.
+Every question has a flag on `log` or `day`, so scripts never need this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+from cramplog.cli import Diary
+from cramplog.errors import InputError
+
+T = TypeVar("T")
+
+
+def _ask(question: str, parse: Callable[[str], T], default: str = "") -> T | None:
+    """Ask until the answer parses; Enter gives `default` (or None when there is none)."""
+    while True:
+        answer = click.prompt(question, default=default, show_default=bool(default))
+        if answer.strip() == "":
+            return None
+        try:
+            return parse(answer.strip())
+        except InputError as exc:
+            click.echo(f"  {exc.problem}; try {exc.accepted or 'again'} (Enter to skip)")
+
+
+def _yes_no(text: str) -> bool:
+    low = text.lower()
+    if low in ("y", "yes"):
+        return True
+    if low in ("n", "no"):
+        return False
+    raise InputError("answer", f"{text!r}", "y or n")
+
+
+def morning_checkin(diary: Diary) -> None:
+    from cramplog import diary as ops
+    from cramplog import timeutil, units
+    from cramplog.cli.entries import clock, day_line, episode_line
+    from cramplog.models import SIDES, SITES
+
+    with diary.reading() as session:
+        current, tz = clock(session)
+        bound = ops.boundary(session)
+        night = timeutil.last_night(current, bound)
+        known_shoes = [s.name for s in ops.shoes(session) if not s.retired]
+        previous = ops.episodes(session)[-1:] or None
+        glass = int(ops.setting(session, "glass_ml"))
+    last_site = previous[0].site if previous and previous[0].site else "calf"
+    last_side = previous[0].side if previous and previous[0].side else "left"
+
+    click.echo(f"Good morning. Last night: {timeutil.friendly_date(night)}.")
+    count = _ask("Cramps last night (0 for none)", lambda t: units.parse_count(t, "cramps", 20), "0")
+    cramps: list[dict[str, Any]] = []
+    for i in range(count or 0):
+        label = f"Cramp {i + 1}: " if (count or 0) > 1 else ""
+        when = _ask(
+            f"{label}about what time? (03:10, 2h ago)",
+            lambda t: timeutil.parse_when(t, current),
+            "03:00",
+        )
+        severity = _ask(
+            f"{label}how bad, 0-10?", lambda t: ops.check_severity(units.parse_count(t, "severity", 10)), "5"
+        )
+        site = _ask(f"{label}where? ({'/'.join(SITES)})", lambda t: ops.check_choice("site", t, SITES), last_site)
+        side = _ask(f"{label}side? ({'/'.join(SIDES)})", lambda t: ops.check_choice("side", t, SIDES), last_side)
+        minutes = _ask(
+            f"{label}how long? (90s, 2m)",
+            lambda t: units.parse_minutes(t, "minutes", ops.MAX_EPISODE_MINUTES),
+            "2m",
+        )
+        woke = _ask(f"{label}did it wake you? (y/n)", _yes_no, "y")
+        cramps.append(
+            {"at": when or current, "severity": severity, "site": site, "side": side, "minutes": minutes, "woke": woke}
+        )
+
+    day = night
+    click.echo(f"Now the day before that night, {timeutil.friendly_date(day)} (Enter skips any question).")
+    water = _ask("Water and other drinks (1.5L, 6glasses)", lambda t: units.parse_water(t, glass))
+    exercise = _ask(
+        "Minutes of exercise (0 for none)",
+        lambda t: round(units.parse_minutes(t, "exercise", ops.MAX_EXERCISE_MINUTES)),
+    )
+    stretched = _ask("Stretched your calves before bed? (y/n)", _yes_no)
+    hint = f" ({', '.join(known_shoes)})" if known_shoes else ""
+    shoes_text = _ask(f"Shoes worn, comma-separated, name:hours{hint}", lambda t: t)
+    alcohol = _ask("Alcoholic drinks", lambda t: units.parse_count(t, "alcohol"))
+    caffeine = _ask("Caffeinated drinks", lambda t: units.parse_count(t, "caffeine"))
+
+    shoes_worn = [units.split_shoe(s) for s in (shoes_text or "").split(",") if s.strip()]
+    while True:
+        try:
+            _save(diary, tz, night, day, cramps, water, exercise, stretched, shoes_worn, alcohol, caffeine)
+            break
+        except InputError as exc:
+            if exc.field != "--shoes":
+                raise
+            click.echo(f"  {exc}")
+            answer = _ask("Shoes worn again (Enter to skip shoes)", lambda t: t)
+            shoes_worn = [units.split_shoe(s) for s in (answer or "").split(",") if s.strip()]
+
+    with diary.reading() as session:
+        logged = ops.episodes(session, night, night)
+        record = ops.day(session, day)
+        click.echo("Saved.")
+        for e in logged:
+            click.echo(f"  cramp {e.id}: {episode_line(e)}")
+        if not logged:
+            click.echo(f"  {timeutil.friendly_date(night)}: no cramps")
+        if record is not None:
+            click.echo(f"  day {timeutil.friendly_date(day)}: {day_line(record)}")
+    click.echo("Undo with: cramplog undo")
+
+
+def _save(
+    diary: Diary,
+    tz: str,
+    night: date,
+    day: date,
+    cramps: list[dict[str, Any]],
+    water: int | None,
+    exercise: int | None,
+    stretched: bool | None,
+    shoes_worn: list[tuple[str, float | None]],
+    alcohol: int | None,
+    caffeine: int | None,
+) -> None:
+    from cramplog import diary as ops
+
+    with diary.writing(f"morning check-in for night {night}") as session:
+        if cramps:
+            for c in cramps:
+                ops.add_episode(session, tz=tz, **c)
+        else:
+            ops.mark_cramp_free(session, night)
+        if any(v is not None for v in (water, exercise, stretched, alcohol, caffeine)) or shoes_worn:
+            ops.update_day(
+                session,
+                day,
+                water_ml=water,
+                exercise_minutes=exercise,
+                stretched=stretched,
+                shoes_worn=shoes_worn,
+                alcohol=alcohol,
+                caffeine=caffeine,
+            )

@@ -1,0 +1,474 @@
+"""Logging and correcting: log, none, day, list, show, edit, delete, restore, undo."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cramplog.cli import Diary, pass_diary
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cramplog.models import Day, Episode
+
+
+def clock(session: Session) -> tuple[datetime, str]:
+    """Now, in the diary's zone (the `timezone` setting, else the system's), and that zone."""
+    from cramplog import diary, timeutil
+
+    name = diary.setting(session, "timezone") or timeutil.system_zone_name()
+    return timeutil.now(timeutil.zone(name)), name
+
+
+def episode_line(e: Episode, tz_default: str | None = None) -> str:
+    from cramplog.timeutil import friendly_date
+    from cramplog.units import format_minutes
+
+    local = e.at.astimezone(_zone(e.tz))
+    parts = [f"severity {e.severity}" if e.severity is not None else "severity not rated"]
+    where = " ".join(p for p in (e.site, f"({e.side})" if e.side else None) if p)
+    if where:
+        parts.append(where)
+    if e.minutes is not None:
+        parts.append(format_minutes(e.minutes))
+    if e.woke:
+        parts.append("woke you")
+    if e.sign_list:
+        parts.append("signs: " + ", ".join(e.sign_list))
+    return f"{', '.join(parts)}; night of {friendly_date(e.night)} ({local:%H:%M})"
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
+    """Urgent or soon warning signs in a cramp just logged, for one line after `log`."""
+    found = []
+    limit = settings.get("long_cramp_minutes", 10)
+    if e.minutes is not None and e.minutes > limit:
+        found.append(f"it lasted over {limit:g} minutes")
+    for sign in e.sign_list:
+        found.append(sign.replace("-", " "))
+    return found
+
+
+@click.command()
+@click.argument("severity", required=False, type=int)
+@click.option("--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago.")
+@click.option("--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other.")
+@click.option("--side", metavar="SIDE", help="left/right/both.")
+@click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1.5 (minutes).")
+@click.option("--woke/--no-woke", default=None, help="Did it wake you?")
+@click.option("--relief", metavar="TEXT", help="What eased it (stretching, walking...).")
+@click.option(
+    "--sign",
+    "signs",
+    multiple=True,
+    metavar="SIGN",
+    help="swelling/redness/skin-change/numbness/weakness (repeatable).",
+)
+@click.option("--note", metavar="TEXT")
+@click.option("--guided", is_flag=True, help="Ask the morning questions (the default on a terminal).")
+@pass_diary
+def log(
+    diary: Diary,
+    severity: int | None,
+    when: str | None,
+    site: str | None,
+    side: str | None,
+    minutes: str | None,
+    woke: bool | None,
+    relief: str | None,
+    signs: tuple[str, ...],
+    note: str | None,
+    guided: bool,
+) -> None:
+    """Record one cramp, SEVERITY 0 (barely) to 10 (worst imaginable).
+
+    With no arguments on a terminal: a short morning check-in (last night, then yesterday).
+    """
+    import sys
+
+    nothing_given = severity is None and not any(
+        (when, site, side, minutes, woke is not None, relief, signs, note)
+    )
+    if guided or (nothing_given and sys.stdin.isatty()):
+        from cramplog.cli.checkin import morning_checkin
+
+        morning_checkin(diary)
+        return
+
+    from cramplog import diary as ops
+    from cramplog import journal, timeutil, units
+
+    ops.check_severity(severity)
+    with diary.writing("log cramp") as session:
+        current, tz = clock(session)
+        at = timeutil.parse_when(when, current) if when else current
+        logged = ops.add_episode(
+            session,
+            at=at,
+            tz=tz,
+            severity=severity,
+            site=site,
+            side=side,
+            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
+            if minutes
+            else None,
+            woke=woke,
+            relief=relief,
+            signs=signs,
+            note=note,
+        )
+        e = logged.episode
+        journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
+        settings = ops.settings(session)
+    click.echo(f"Logged cramp {e.id}: {episode_line(e)}.")
+    if logged.replaced_cramp_free:
+        click.echo("That night was marked cramp-free; the mark is removed.")
+    found = concerns(e, settings)
+    if found:
+        click.echo(f"Worth a look: {'; '.join(found)}. Run: cramplog check")
+    click.echo("Undo with: cramplog undo")
+
+
+@click.command()
+@click.option("--night", metavar="DATE", help="The night (its evening's date). Default: last night.")
+@click.option("--note", metavar="TEXT")
+@pass_diary
+def none(diary: Diary, night: str | None, note: str | None) -> None:
+    """Record a night without cramps (a missing night is unknown, not cramp-free)."""
+    from cramplog import diary as ops
+    from cramplog import journal, timeutil
+
+    with diary.writing("marked a night cramp-free") as session:
+        current, _ = clock(session)
+        which = (
+            timeutil.parse_date(night, current.date(), "--night")
+            if night
+            else timeutil.last_night(current, ops.boundary(session))
+        )
+        ops.mark_cramp_free(session, which, note)
+        journal.describe(session, f"marked night {which} cramp-free")
+    click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. Undo with: cramplog undo")
+
+
+def day_line(d: Day) -> str:
+    from cramplog.units import format_water
+
+    parts = []
+    if d.water_ml is not None:
+        parts.append(f"water {format_water(d.water_ml)}")
+    if d.exercise_minutes is not None:
+        parts.append(f"exercise {d.exercise_minutes} min")
+    if d.activity_list:
+        parts.append("(" + ", ".join(d.activity_list) + ")")
+    if d.stretched is not None:
+        parts.append("stretched before bed" if d.stretched else "no stretching")
+    if d.shoes:
+        worn = [f"{s.shoe.name}" + (f" {s.hours:g} h" if s.hours is not None else "") for s in d.shoes]
+        parts.append("shoes " + ", ".join(worn))
+    for label, value in (("alcohol", d.alcohol), ("caffeine", d.caffeine)):
+        if value is not None:
+            parts.append(f"{label} {value} drink{'s' if value != 1 else ''}")
+    if d.sitting_hours is not None:
+        parts.append(f"sitting {d.sitting_hours:g} h")
+    if d.note:
+        parts.append(f"note: {d.note}")
+    return ", ".join(parts) if parts else "nothing logged"
+
+
+@click.command()
+@click.option("--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today.")
+@click.option("--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz.")
+@click.option("--exercise", metavar="MIN", help="Minutes of exercise (0 for none): 30, 1h, 45m.")
+@click.option("--activity", "activities", multiple=True, metavar="KIND", help="walking, cardio, strength, balance, flexibility... (repeatable)")
+@click.option("--stretched/--no-stretched", default=None, help="Stretched calves before bed?")
+@click.option("--shoes", "shoes_worn", multiple=True, metavar="NAME[:HOURS]", help="A pair worn, with hours (repeatable).")
+@click.option("--alcohol", metavar="N", help="Alcoholic drinks.")
+@click.option("--caffeine", metavar="N", help="Caffeinated drinks.")
+@click.option("--sitting", metavar="HOURS", help="Hours sitting or standing still.")
+@click.option("--note", metavar="TEXT")
+@pass_diary
+def day(
+    diary: Diary,
+    on: str | None,
+    water: str | None,
+    exercise: str | None,
+    activities: tuple[str, ...],
+    stretched: bool | None,
+    shoes_worn: tuple[str, ...],
+    alcohol: str | None,
+    caffeine: str | None,
+    sitting: str | None,
+    note: str | None,
+) -> None:
+    """Record a day's factors: the exposures for that evening's night. Repeat to update."""
+    from cramplog import diary as ops
+    from cramplog import journal, timeutil, units
+
+    with diary.writing("day factors") as session:
+        current, _ = clock(session)
+        which = (
+            timeutil.parse_date(on, current.date())
+            if on
+            else timeutil.factor_day(current, ops.boundary(session))
+        )
+        glass = int(ops.setting(session, "glass_ml"))
+        record = ops.update_day(
+            session,
+            which,
+            water_ml=units.parse_water(water, glass) if water else None,
+            exercise_minutes=round(units.parse_minutes(exercise, "--exercise", ops.MAX_EXERCISE_MINUTES))
+            if exercise
+            else None,
+            activities=activities,
+            stretched=stretched,
+            shoes_worn=[units.split_shoe(s) for s in shoes_worn],
+            alcohol=units.parse_count(alcohol, "--alcohol") if alcohol is not None else None,
+            caffeine=units.parse_count(caffeine, "--caffeine") if caffeine is not None else None,
+            sitting_hours=units.parse_hours(sitting, "--sitting") if sitting else None,
+            note=note,
+        )
+        line = day_line(record)
+        journal.describe(session, f"day {which}: {line}")
+    click.echo(f"Day {timeutil.friendly_date(which)}: {line}. Undo with: cramplog undo")
+
+
+def episode_dict(e: Episode) -> dict[str, Any]:
+    from cramplog.timeutil import iso_local
+
+    return {
+        "id": e.id,
+        "night": e.night.isoformat(),
+        "at": iso_local(e.at, e.tz),
+        "tz": e.tz,
+        "severity": e.severity,
+        "site": e.site,
+        "side": e.side,
+        "minutes": e.minutes,
+        "woke": e.woke,
+        "relief": e.relief,
+        "signs": e.sign_list,
+        "note": e.note,
+        "deleted": e.deleted_at is not None,
+    }
+
+
+def day_dict(d: Day) -> dict[str, Any]:
+    return {
+        "date": d.date.isoformat(),
+        "water_ml": d.water_ml,
+        "exercise_minutes": d.exercise_minutes,
+        "activities": d.activity_list,
+        "stretched": d.stretched,
+        "shoes": [{"name": s.shoe.name, "fit": s.shoe.fit, "kind": s.shoe.kind, "hours": s.hours} for s in d.shoes],
+        "alcohol": d.alcohol,
+        "caffeine": d.caffeine,
+        "sitting_hours": d.sitting_hours,
+        "note": d.note,
+    }
+
+
+@click.command("list")
+@click.option("--nights", type=click.IntRange(1, 100_000), default=14, show_default=True, help="How many recent nights.")
+@click.option("--since", metavar="DATE", help="From this night on (overrides --nights).")
+@click.option("--all", "everything", is_flag=True, help="The whole diary.")
+@click.option("--deleted", is_flag=True, help="Include deleted cramps.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_diary
+def list_(diary: Diary, nights: int, since: str | None, everything: bool, deleted: bool, as_json: bool) -> None:
+    """Recent nights: cramps, cramp-free nights, and nights not logged."""
+    from cramplog import diary as ops
+    from cramplog import timeutil
+
+    with diary.reading() as session:
+        current, _ = clock(session)
+        last = timeutil.last_night(current, ops.boundary(session))
+        if everything:
+            first = None
+        elif since:
+            first = timeutil.parse_date(since, current.date(), "--since")
+        else:
+            first = last - timedelta(days=nights - 1)
+        found = ops.episodes(session, first, None, include_deleted=deleted)
+        free = ops.cramp_free_nights(session, first, None)
+        day_rows = ops.days(session, first, None)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "episodes": [episode_dict(e) for e in found],
+                        "cramp_free_nights": [n.night.isoformat() for n in free],
+                        "days": [day_dict(d) for d in day_rows],
+                    },
+                    indent=2,
+                )
+            )
+            return
+        _print_nights(found, [n.night for n in free], first, max(last, *(e.night for e in found)) if found else last)
+
+
+def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
+    from cramplog.timeutil import friendly_date
+
+    if first is None:
+        candidates = [e.night for e in found] + free
+        first = min(candidates) if candidates else last
+    by_night: dict[date, list[Episode]] = {}
+    for e in found:
+        by_night.setdefault(e.night, []).append(e)
+    free_set = set(free)
+    click.echo(f"{'night':<17} {'ID':>4}  {'time':<5}  {'sev':>3}  {'where':<12} {'min':>5}  {'woke':<4}  signs / note")
+    night = first
+    observed = 0
+    total = 0
+    while night <= last:
+        total += 1
+        if night in by_night:
+            observed += 1
+            for i, e in enumerate(by_night[night]):
+                label = friendly_date(night) if i == 0 else ""
+                local = e.at.astimezone(_zone(e.tz))
+                where = " ".join(p for p in (e.site, e.side) if p) or "-"
+                extra = ", ".join(e.sign_list + ([e.note] if e.note else []))
+                if e.deleted_at is not None:
+                    extra = "(deleted) " + extra
+                sev = "-" if e.severity is None else str(e.severity)
+                mins = "-" if e.minutes is None else f"{e.minutes:g}"
+                woke = {True: "yes", False: "no", None: "-"}[e.woke]
+                click.echo(f"{label:<17} {e.id:>4}  {local:%H:%M}  {sev:>3}  {where:<12} {mins:>5}  {woke:<4}  {extra}")
+        elif night in free_set:
+            observed += 1
+            click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
+        else:
+            click.echo(f"{friendly_date(night):<17} {'':>4}  (not logged)")
+        night += timedelta(days=1)
+    click.echo(f"{observed} of {total} nights logged.")
+
+
+@click.command()
+@click.argument("episode_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_diary
+def show(diary: Diary, episode_id: int, as_json: bool) -> None:
+    """One cramp in full."""
+    from cramplog import diary as ops
+
+    with diary.reading() as session:
+        e = ops.episode(session, episode_id, include_deleted=True)
+        data = episode_dict(e)
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"Cramp {e.id}: {episode_line(e)}")
+    for key in ("at", "tz", "relief", "note"):
+        if data[key]:
+            click.echo(f"  {key}: {data[key]}")
+    if e.deleted_at is not None:
+        click.echo(f"  deleted; bring it back with: cramplog restore {e.id}")
+
+
+@click.command()
+@click.argument("episode_id", metavar="ID", type=int)
+@click.option("--severity", type=int)
+@click.option("--at", "when", metavar="WHEN")
+@click.option("--site")
+@click.option("--side")
+@click.option("--minutes", metavar="M")
+@click.option("--woke/--no-woke", default=None)
+@click.option("--relief")
+@click.option("--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears.")
+@click.option("--note")
+@pass_diary
+def edit(
+    diary: Diary,
+    episode_id: int,
+    severity: int | None,
+    when: str | None,
+    site: str | None,
+    side: str | None,
+    minutes: str | None,
+    woke: bool | None,
+    relief: str | None,
+    signs: tuple[str, ...],
+    note: str | None,
+) -> None:
+    """Correct a cramp: only the fields you give change."""
+    from cramplog import diary as ops
+    from cramplog import timeutil, units
+
+    with diary.writing(f"edited cramp {episode_id}") as session:
+        current, _ = clock(session)
+        e = ops.episode(session, episode_id)
+        at = timeutil.parse_when(when, current.astimezone(_zone(e.tz))) if when else None
+        e = ops.edit_episode(
+            session,
+            episode_id,
+            severity=severity,
+            at=at,
+            site=site,
+            side=side,
+            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES) if minutes else None,
+            woke=woke,
+            relief=relief,
+            signs=[s for s in signs if s] if signs else None,
+            note=note,
+        )
+        line = episode_line(e)
+    click.echo(f"Cramp {episode_id}: {line}. Undo with: cramplog undo")
+
+
+@click.command()
+@click.argument("episode_id", metavar="ID", type=int)
+@pass_diary
+def delete(diary: Diary, episode_id: int) -> None:
+    """Delete a cramp (recoverable: cramplog undo, or cramplog restore ID)."""
+    from cramplog import diary as ops
+
+    with diary.writing(f"deleted cramp {episode_id}") as session:
+        e = ops.delete_episode(session, episode_id)
+        line = episode_line(e)
+    click.echo(f"Deleted cramp {episode_id} ({line}). Bring it back with: cramplog undo")
+
+
+@click.command()
+@click.argument("episode_id", metavar="ID", type=int)
+@pass_diary
+def restore(diary: Diary, episode_id: int) -> None:
+    """Bring back a deleted cramp."""
+    from cramplog import diary as ops
+
+    with diary.writing(f"restored cramp {episode_id}") as session:
+        e = ops.restore_episode(session, episode_id)
+        line = episode_line(e)
+    click.echo(f"Restored cramp {episode_id}: {line}.")
+
+
+@click.command()
+@pass_diary
+def undo(diary: Diary) -> None:
+    """Take back the last change (repeat to go further back)."""
+    from cramplog import journal
+
+    from cramplog.db import session_scope
+
+    with session_scope(diary.engine, write=True) as session:
+        change = journal.undo(session)
+        summary = change.summary if change else None
+        when = change.at if change else None
+    if summary is None:
+        click.echo("Nothing to undo.")
+        return
+    assert when is not None
+    click.echo(f"Undone: {summary} (from {when.astimezone():%a %d %b %H:%M}).")
+
+
+COMMANDS = [log, none, day, list_, show, edit, delete, restore, undo]

@@ -1,0 +1,148 @@
+"""The undo journal: every command's writes, with what each row looked like before.
+
+A command calls `track(session, summary)` once; from then on every flush in that session records,
+for each row it inserts, updates or deletes, the row's image before the change (NULL for an
+insert). `undo` replays those images backwards in one transaction. Being generic over the
+mapper, it covers every table without each command writing its own inverse.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, delete, event, inspect, insert, select, update
+from sqlalchemy.orm import Session
+
+from cramplog.models import Base, Change, ChangeRow, utcnow
+
+_UNTRACKED = {"change", "change_row"}
+
+
+def track(session: Session, summary: str) -> Change:
+    """Start journaling this session's writes under one undoable change."""
+    change = Change(summary=summary)
+    session.add(change)
+    session.info["journal"] = {"change": change, "rows": {}}
+    event.listen(session, "after_flush", _after_flush)
+    event.listen(session, "before_commit", _before_commit)
+    return change
+
+
+def describe(session: Session, summary: str) -> None:
+    """Say what the change did, once its details (an ID, a night) are known."""
+    session.info["journal"]["change"].summary = summary
+
+
+def _key(obj: Any) -> str:
+    # identity is not assigned yet for rows inserted in this flush; the mapper reads the key off
+    # the instance either way.
+    return json.dumps(list(inspect(obj).mapper.primary_key_from_instance(obj)))
+
+
+def _image(obj: Any, *, before: bool) -> str:
+    state = inspect(obj)
+    values: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        value = getattr(obj, attr.key)
+        if before:
+            history = state.attrs[attr.key].history
+            if history.deleted:
+                value = history.deleted[0]
+        values[column.name] = value
+    return json.dumps(values, default=_to_json)
+
+
+def _to_json(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot journal {type(value).__name__}")
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    journal = session.info.get("journal")
+    if journal is None:
+        return
+    rows: dict[tuple[str, str], str | None] = journal["rows"]
+    # The first image of a row wins: it is the state before this command touched it.
+    for obj in session.new:
+        table = obj.__table__.name
+        if table not in _UNTRACKED:
+            rows.setdefault((table, _key(obj)), None)
+    for obj in session.dirty:
+        table = obj.__table__.name
+        if table not in _UNTRACKED and session.is_modified(obj, include_collections=False):
+            rows.setdefault((table, _key(obj)), _image(obj, before=True))
+    for obj in session.deleted:
+        table = obj.__table__.name
+        if table not in _UNTRACKED:
+            rows.setdefault((table, _key(obj)), _image(obj, before=True))
+
+
+def _before_commit(session: Session) -> None:
+    journal = session.info.pop("journal", None)
+    if journal is None:
+        return
+    # Flush so the last writes are journaled too; with the journal popped, the flush that
+    # writes the ChangeRows below is not journaled itself.
+    session.info["journal"] = journal
+    session.flush()
+    session.info.pop("journal")
+    change: Change = journal["change"]
+    if not journal["rows"]:
+        if change in session.new:
+            session.expunge(change)
+        else:
+            session.delete(change)
+        return
+    for seq, ((table, key), image) in enumerate(journal["rows"].items()):
+        change.rows.append(ChangeRow(seq=seq, table_name=table, row_key=key, before=image))
+
+
+def last_change(session: Session) -> Change | None:
+    return session.scalars(
+        select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc()).limit(1)
+    ).first()
+
+
+def _from_json(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, DateTime) or isinstance(
+        getattr(column.type, "impl", None), DateTime
+    ):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def undo(session: Session) -> Change | None:
+    """Put back every row the most recent change touched. Returns that change, or None."""
+    change = last_change(session)
+    if change is None:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        # Rows come back in reverse order of the change, which need not be parent-first.
+        session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    for row in reversed(change.rows):
+        table = Base.metadata.tables[row.table_name]
+        pk_cols = list(table.primary_key.columns)
+        where = [col == val for col, val in zip(pk_cols, json.loads(row.row_key), strict=True)]
+        if row.before is None:
+            session.execute(delete(table).where(*where))
+            continue
+        values = {
+            name: _from_json(table.c[name], value) for name, value in json.loads(row.before).items()
+        }
+        exists = session.execute(select(pk_cols[0]).where(*where)).first() is not None
+        if exists:
+            session.execute(update(table).where(*where).values(**values))
+        else:
+            session.execute(insert(table).values(**values))
+    change.undone_at = utcnow()
+    session.flush()
+    session.expire_all()  # ORM objects loaded earlier must not show the undone state
+    return change

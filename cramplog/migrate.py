@@ -1,0 +1,98 @@
+"""Alembic, run from inside the installed package.
+
+Imported only when a diary is new, old or unrecognised (db.open_engine) or by `cramplog db`,
+because Alembic costs tens of milliseconds to import and `cramplog log` has none to spare.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine
+
+from cramplog.config import sqlite_path
+
+
+def script_location() -> str:
+    """The migrations folder, as shipped in the wheel (or mapped there by an editable install)."""
+    return str(resources.files("cramplog.migrations"))
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", script_location())
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = scripts().get_current_head()
+    assert head is not None
+    return head
+
+
+def is_known_revision(revision: str) -> bool:
+    try:
+        return scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """Copy a SQLite diary beside itself (owner-only), consistently even with WAL in use."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
+        n += 1
+    return backup_sqlite_to(path, target)
+
+
+def backup_sqlite_to(path: Path, target: Path) -> Path:
+    target.touch(mode=0o600)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    target.chmod(0o600)
+    return target
+
+
+def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> Path | None:
+    """Bring a diary to `revision`, backing up an existing file first. Returns the backup path."""
+    copy = None
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if backup and path is not None and path.exists() and path.stat().st_size > 0:
+        before = current_revision(engine) or "empty"
+        copy = backup_sqlite(path, f"before-upgrade-from-{before}")
+    command.upgrade(alembic_config(engine), revision)
+    return copy
+
+
+def check(engine: Engine) -> None:
+    """Raise if the models and the migrations disagree (Alembic's autogenerate check)."""
+    command.check(alembic_config(engine))
+

@@ -1,0 +1,284 @@
+"""The diary's tables, as SQLAlchemy 2.0 typed models.
+
+Every row belongs to a `person` from day one, so that a caregiver's second diary or a clinic's
+many need no rewrite. Instants are stored in UTC together with the IANA zone in force when they
+were logged; the night an episode belongs to is computed once, when it is logged, from local
+time (see timeutil.night_of), so travel and daylight-saving changes never move a cramp.
+
+A change here needs a migration: `alembic revision --autogenerate -m "..."` from the repository
+root, then read what it wrote. tests/test_migrations.py fails while models and migrations differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SITES = ("toes", "foot", "arch", "calf", "thigh", "other")
+SIDES = ("left", "right", "both")
+SIGNS = ("swelling", "redness", "skin-change", "numbness", "weakness")
+FITS = ("good", "tight", "loose")
+SHOE_KINDS = ("everyday", "trainers", "boots", "heels", "flats", "sandals", "slippers", "other")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC, and given back aware.
+
+    SQLite has no time zone type; storing UTC and converting at the edges keeps ordering and
+    comparisons right whatever zone a row was logged in.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), default="me")
+    birth_year: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    conditions: Mapped[list[PersonCondition]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonCondition.id"
+    )
+
+
+class PersonCondition(Base):
+    """A medical condition from the profile, by its knowledge id (e.g. `diabetes`)."""
+
+    __tablename__ = "person_condition"
+    __table_args__ = (UniqueConstraint("person_id", "condition"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    condition: Mapped[str] = mapped_column(String(60))
+
+    person: Mapped[Person] = relationship(back_populates="conditions")
+
+
+class Episode(Base):
+    """One cramp. Deleting sets `deleted_at`; the row stays until purged."""
+
+    __tablename__ = "episode"
+    __table_args__ = (
+        CheckConstraint("severity IS NULL OR (severity >= 0 AND severity <= 10)", name="severity"),
+        CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tz: Mapped[str] = mapped_column(String(64))
+    night: Mapped[dt.date] = mapped_column(Date, index=True)
+    severity: Mapped[int | None]
+    site: Mapped[str | None] = mapped_column(String(10))
+    side: Mapped[str | None] = mapped_column(String(5))
+    minutes: Mapped[float | None]
+    woke: Mapped[bool | None]
+    relief: Mapped[str | None] = mapped_column(Text)
+    # Comma-separated subset of SIGNS; a handful of fixed words needs no table of its own.
+    signs: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def sign_list(self) -> list[str]:
+        return [s for s in self.signs.split(",") if s]
+
+
+class NightRecord(Base):
+    """An explicit statement about a night: today only "no cramps".
+
+    A night with neither an episode nor a record is missing, never cramp-free.
+    """
+
+    __tablename__ = "night"
+    __table_args__ = (UniqueConstraint("person_id", "night"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    night: Mapped[dt.date] = mapped_column(Date)
+    cramp_free: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Day(Base):
+    """Day D's factors: the exposures for night D. A None field is unknown, never "no"."""
+
+    __tablename__ = "day"
+    __table_args__ = (UniqueConstraint("person_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    water_ml: Mapped[int | None]
+    exercise_minutes: Mapped[int | None]
+    # Comma-separated kinds of exercise (strength, balance, flexibility, cardio, walking, ...).
+    activities: Mapped[str | None] = mapped_column(String(200))
+    stretched: Mapped[bool | None]
+    alcohol: Mapped[int | None]
+    caffeine: Mapped[int | None]
+    sitting_hours: Mapped[float | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    shoes: Mapped[list[DayShoe]] = relationship(
+        back_populates="day", cascade="all, delete-orphan", order_by="DayShoe.id"
+    )
+
+    @property
+    def activity_list(self) -> list[str]:
+        return [a for a in (self.activities or "").split(",") if a]
+
+
+class Shoe(Base):
+    __tablename__ = "shoe"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    fit: Mapped[str] = mapped_column(String(10), default="good")
+    kind: Mapped[str | None] = mapped_column(String(20))
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DayShoe(Base):
+    """A pair worn on a day, with hours worn when known."""
+
+    __tablename__ = "day_shoe"
+    __table_args__ = (UniqueConstraint("day_id", "shoe_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
+    shoe_id: Mapped[int] = mapped_column(ForeignKey("shoe.id"))
+    hours: Mapped[float | None]
+
+    day: Mapped[Day] = relationship(back_populates="shoes")
+    shoe: Mapped[Shoe] = relationship()
+
+
+class Medication(Base):
+    """A medicine by generic name, active from `started` to `stopped` (inclusive, either open)."""
+
+    __tablename__ = "medication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    dose: Mapped[str | None] = mapped_column(String(60))
+    as_needed: Mapped[bool] = mapped_column(default=False)
+    started: Mapped[dt.date | None] = mapped_column(Date)
+    stopped: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MedicationAlias(Base):
+    """A person's own name for a medicine (a brand), mapped to its generic name."""
+
+    __tablename__ = "medication_alias"
+    __table_args__ = (UniqueConstraint("person_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(120))
+    generic: Mapped[str] = mapped_column(String(120))
+
+
+class Dose(Base):
+    """One dose of an as-needed medicine taken; `date` is the local calendar day."""
+
+    __tablename__ = "dose"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    medication_id: Mapped[int] = mapped_column(
+        ForeignKey("medication.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tz: Mapped[str] = mapped_column(String(64))
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class Setting(Base):
+    """A diary's own settings (thresholds and preferences), so a copied file keeps them."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Change(Base):
+    """One command's writes, for `undo`: what each touched row looked like before."""
+
+    __tablename__ = "change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    summary: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    rows: Mapped[list[ChangeRow]] = relationship(
+        back_populates="change", cascade="all, delete-orphan", order_by="ChangeRow.seq"
+    )
+
+
+class ChangeRow(Base):
+    """A row a change touched. `before` is its JSON image, or NULL when the change created it."""
+
+    __tablename__ = "change_row"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("change.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_key: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)
+
+    change: Mapped[Change] = relationship(back_populates="rows")

@@ -1,0 +1,1 @@
+"""Alembic migrations for the cramplog diary; installed as the package cramplog.migrations."""
