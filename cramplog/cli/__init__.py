@@ -118,8 +118,8 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Diary(db)
 
 
-from cramplog.cli import data, entries, things  # noqa: E402  (commands register on import)
+from cramplog.cli import analysis, check, data, entries, reports, things  # noqa: E402
 
-for module in (entries, things, data):
+for module in (entries, things, analysis, check, reports, data):
     for command in module.COMMANDS:
         main.add_command(command)
