@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from cramplog.errors import InputError
@@ -103,7 +104,9 @@ def _zone(text: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("an IANA time zone such as Europe/London, or '' for the system's") from None
+        raise ValueError(
+            "an IANA time zone such as Europe/London, or '' for the system's"
+        ) from None
     return text
 
 
@@ -164,8 +167,12 @@ _SETTINGS: list[Setting] = [
 ]
 
 
+@cache
 def settings() -> dict[str, Setting]:
-    """Every setting with its default, including the provider-visit rule thresholds."""
+    """Every setting with its default, including the provider-visit rule thresholds.
+
+    Callers must not modify the returned table (it is shared).
+    """
     table = {s.key: s for s in _SETTINGS}
     try:
         from cramplog import knowledge
@@ -193,7 +200,8 @@ def parse_setting(key: str, text: str) -> object:
 
 def coerce(key: str, stored: str | None) -> object:
     """A stored setting value as its proper type, or the default when unset or unreadable."""
-    setting = settings()[key]
+    base = {s.key: s for s in _SETTINGS}
+    setting = base[key] if key in base else settings()[key]
     if stored is None:
         return setting.default
     try:

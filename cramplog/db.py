@@ -71,7 +71,8 @@ def schema_version(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             try:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return version or "base"  # an emptied version table: every migration is due
             except OperationalError:
                 conn.rollback()
             from sqlalchemy import inspect
@@ -101,14 +102,14 @@ def open_engine(url: str, *, upgrade: bool = True) -> Engine:
         return engine
     from cramplog import migrate
 
-    if version is not None and not migrate.is_known_revision(version):
+    if version not in (None, "base") and not migrate.is_known_revision(version):
         engine.dispose()
         raise DiaryFileError(
             f"this diary was written by a newer cramplog (schema {version}); "
             "upgrade cramplog to open it. Nothing was written."
         )
     if upgrade:
-        migrate.upgrade(engine, backup=version is not None)
+        migrate.upgrade(engine)
     return engine
 
 

@@ -56,18 +56,26 @@ def person(session: Session, *, create: bool = True) -> Person | None:
 
 
 def settings(session: Session) -> dict[str, Any]:
-    """Every setting, stored value or default, as its proper type."""
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
-    return {key: config.coerce(key, stored.get(key)) for key in config.settings()}
+    """Every setting, stored value or default, as its proper type (read once per session)."""
+    cached = session.info.get("settings")
+    if cached is None:
+        stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+        cached = {key: config.coerce(key, stored.get(key)) for key in config.settings()}
+        session.info["settings"] = cached
+    return dict(cached)
 
 
 def setting(session: Session, key: str) -> Any:
+    """One setting. Cheaper than settings(): the logging path should not read the rule files."""
+    if "settings" in session.info:
+        return session.info["settings"][key]
     row = session.get(Setting, key)
     return config.coerce(key, row.value if row else None)
 
 
 def set_setting(session: Session, key: str, text: str) -> Any:
     value = config.parse_setting(key, text)
+    session.info.pop("settings", None)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=str(value)))
@@ -275,7 +283,9 @@ def delete_episode(session: Session, episode_id: int) -> Episode:
 def restore_episode(session: Session, episode_id: int) -> Episode:
     found = episode(session, episode_id, include_deleted=True)
     if found.deleted_at is None:
-        raise InputError("ID", f"cramp {episode_id} is not deleted", "an ID from: cramplog list --deleted")
+        raise InputError(
+            "ID", f"cramp {episode_id} is not deleted", "an ID from: cramplog list --deleted"
+        )
     found.deleted_at = None
     session.flush()
     return found
@@ -285,7 +295,9 @@ def restore_episode(session: Session, episode_id: int) -> Episode:
 
 
 def find_shoe(session: Session, name: str) -> Shoe:
-    found = session.scalars(select(Shoe).where(func.lower(Shoe.name) == name.strip().lower())).first()
+    found = session.scalars(
+        select(Shoe).where(func.lower(Shoe.name) == name.strip().lower())
+    ).first()
     if found is None:
         names = [s.name for s in session.scalars(select(Shoe).order_by(Shoe.name))]
         raise InputError(
@@ -306,7 +318,9 @@ def add_shoe(session: Session, name: str, fit: str = "good", kind: str | None = 
     exists = session.scalars(select(Shoe).where(func.lower(Shoe.name) == clean.lower())).first()
     if exists is not None:
         raise InputError(
-            "NAME", f"a pair called {exists.name!r} exists", hint="choose another name, or: shoes edit"
+            "NAME",
+            f"a pair called {exists.name!r} exists",
+            hint="choose another name, or: shoes edit",
         )
     shoe = Shoe(
         person_id=who.id,
@@ -411,7 +425,8 @@ def days(session: Session, since: date | None = None, until: date | None = None)
 
 def medication_aliases(session: Session) -> dict[str, str]:
     return {
-        a.lower(): g for a, g in session.execute(select(MedicationAlias.alias, MedicationAlias.generic))
+        a.lower(): g
+        for a, g in session.execute(select(MedicationAlias.alias, MedicationAlias.generic))
     }
 
 
@@ -426,7 +441,9 @@ def add_alias(session: Session, alias: str, generic: str) -> MedicationAlias:
     clean_alias = " ".join(alias.strip().lower().split())
     if not clean_alias:
         raise InputError("ALIAS", "an alias cannot be empty", "a brand name, e.g. Microzide")
-    row = session.scalars(select(MedicationAlias).where(MedicationAlias.alias == clean_alias)).first()
+    row = session.scalars(
+        select(MedicationAlias).where(MedicationAlias.alias == clean_alias)
+    ).first()
     if row is None:
         row = MedicationAlias(person_id=who.id, alias=clean_alias, generic=generic.strip().lower())
         session.add(row)
@@ -476,9 +493,12 @@ def active_medication(session: Session, generic: str) -> Medication | None:
 
 def find_medication(session: Session, name: str) -> Medication:
     generic = generic_name(session, name)
-    med = active_medication(session, generic) or session.scalars(
-        select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
-    ).first()
+    med = (
+        active_medication(session, generic)
+        or session.scalars(
+            select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
+        ).first()
+    )
     if med is None:
         names = sorted({m.name for m in medications(session)})
         raise InputError(
@@ -493,7 +513,9 @@ def find_medication(session: Session, name: str) -> Medication:
 def stop_medication(session: Session, name: str, on: date) -> Medication:
     med = find_medication(session, name)
     if med.stopped is not None:
-        raise InputError("NAME", f"{med.name} was already stopped on {med.stopped}", "a current medicine")
+        raise InputError(
+            "NAME", f"{med.name} was already stopped on {med.stopped}", "a current medicine"
+        )
     if med.started and on < med.started:
         raise InputError("--on", f"{on} is before it started ({med.started})", "a later date")
     med.stopped = on
@@ -510,7 +532,11 @@ def take_dose(session: Session, name: str, at: datetime, tz: str) -> Dose:
 
 
 def medications(session: Session) -> list[Medication]:
-    return list(session.scalars(select(Medication).order_by(Medication.stopped.is_not(None), Medication.name)))
+    return list(
+        session.scalars(
+            select(Medication).order_by(Medication.stopped.is_not(None), Medication.name)
+        )
+    )
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -532,7 +558,9 @@ def update_profile(
     this_year = (today or date.today()).year
     if birth_year is not None:
         if not this_year - 120 <= birth_year <= this_year:
-            raise InputError("--birth-year", f"{birth_year} is not plausible", f"a year 1900-{this_year}")
+            raise InputError(
+                "--birth-year", f"{birth_year} is not plausible", f"a year 1900-{this_year}"
+            )
         who.birth_year = birth_year
     if name:
         who.name = name.strip()

@@ -53,7 +53,12 @@ class Nightly:
 
 def first_logged_night(session: Session) -> date | None:
     candidates = [
-        session.scalar(select(Episode.night).where(Episode.deleted_at.is_(None)).order_by(Episode.night).limit(1)),
+        session.scalar(
+            select(Episode.night)
+            .where(Episode.deleted_at.is_(None))
+            .order_by(Episode.night)
+            .limit(1)
+        ),
         session.scalar(select(NightRecord.night).order_by(NightRecord.night).limit(1)),
     ]
     found = [c for c in candidates if c is not None]
@@ -63,7 +68,10 @@ def first_logged_night(session: Session) -> date | None:
 def last_logged_night(session: Session) -> date | None:
     candidates = [
         session.scalar(
-            select(Episode.night).where(Episode.deleted_at.is_(None)).order_by(Episode.night.desc()).limit(1)
+            select(Episode.night)
+            .where(Episode.deleted_at.is_(None))
+            .order_by(Episode.night.desc())
+            .limit(1)
         ),
         session.scalar(select(NightRecord.night).order_by(NightRecord.night.desc()).limit(1)),
     ]
@@ -84,7 +92,8 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
             Episode.minutes,
             Episode.woke,
             Episode.signs,
-        ).where(Episode.deleted_at.is_(None), Episode.night >= start, Episode.night <= end)
+        )
+        .where(Episode.deleted_at.is_(None), Episode.night >= start, Episode.night <= end)
         .order_by(Episode.at)
     ).all()
     columns = ["id", "night", "at", "tz", "severity", "site", "side", "minutes", "woke", "signs"]
@@ -94,7 +103,10 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
         return frame
     frame["night"] = pd.to_datetime(frame["night"])
     # Local wall time of each episode, as hours after 18:00 on the evening of its night.
-    local = [at.astimezone(_zone(tz)).replace(tzinfo=None) for at, tz in zip(frame["at"], frame["tz"], strict=True)]
+    local = [
+        at.astimezone(_zone(tz)).replace(tzinfo=None)
+        for at, tz in zip(frame["at"], frame["tz"], strict=True)
+    ]
     frame["local"] = pd.to_datetime(local)
     frame["hours_after_18"] = (
         (frame["local"] - frame["night"] - pd.Timedelta(hours=18)) / pd.Timedelta(hours=1)
@@ -133,7 +145,9 @@ def build(session: Session, start: date | None = None, end: date | None = None) 
         pd.Series(
             session.scalars(
                 select(NightRecord.night).where(
-                    NightRecord.cramp_free.is_(True), NightRecord.night >= start, NightRecord.night <= end
+                    NightRecord.cramp_free.is_(True),
+                    NightRecord.night >= start,
+                    NightRecord.night <= end,
                 )
             ).all(),
             dtype="object",
@@ -184,7 +198,9 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
     for col in ("max_severity", "mean_severity", "total_minutes", "max_minutes", "first_at"):
         values = per_night[col] if col in per_night else pd.Series(dtype="Float64")
         frame[col] = values.reindex(index).astype("Float64")
-    woke = per_night["woke"].reindex(index) if "woke" in per_night else pd.Series(pd.NA, index=index)
+    woke = (
+        per_night["woke"].reindex(index) if "woke" in per_night else pd.Series(pd.NA, index=index)
+    )
     frame["woke"] = woke.astype("boolean").fillna(False).where(observed, pd.NA).astype("boolean")
     for sign in SIGNS:
         if episodes.empty:
@@ -213,7 +229,17 @@ def _exposures(
             Day.sitting_hours,
         ).where(Day.date >= day_start, Day.date <= end)
     ).all()
-    cols = ["id", "date", "water_ml", "exercise_minutes", "activities", "stretched", "alcohol", "caffeine", "sitting_hours"]
+    cols = [
+        "id",
+        "date",
+        "water_ml",
+        "exercise_minutes",
+        "activities",
+        "stretched",
+        "alcohol",
+        "caffeine",
+        "sitting_hours",
+    ]
     days = pd.DataFrame(day_rows, columns=cols)
     days["date"] = pd.to_datetime(days["date"])
     days = days.set_index("date").reindex(days_index)
@@ -240,19 +266,29 @@ def _exposures(
     lag0["long_sitting"] = _flag(sitting >= float(settings["long_sitting_hours"]), sitting)
 
     worn = session.execute(
-        select(DayShoe.day_id, Shoe.name, Shoe.fit, Shoe.kind).join(Shoe, Shoe.id == DayShoe.shoe_id)
+        select(DayShoe.day_id, Shoe.name, Shoe.fit, Shoe.kind).join(
+            Shoe, Shoe.id == DayShoe.shoe_id
+        )
     ).all()
     worn_frame = pd.DataFrame(worn, columns=["day_id", "name", "fit", "kind"])
     day_ids = days["id"]
-    shoes_known = day_ids.isin(worn_frame["day_id"]) if not worn_frame.empty else pd.Series(False, index=days_index)
+    shoes_known = (
+        day_ids.isin(worn_frame["day_id"])
+        if not worn_frame.empty
+        else pd.Series(False, index=days_index)
+    )
     shoe_names = sorted(set(worn_frame["name"])) if not worn_frame.empty else []
     for name in shoe_names:
         ids = set(worn_frame.loc[worn_frame["name"] == name, "day_id"])
-        lag0[f"shoes:{name}"] = pd.Series(day_ids.isin(ids), dtype="boolean").where(shoes_known, pd.NA)
+        lag0[f"shoes:{name}"] = pd.Series(day_ids.isin(ids), dtype="boolean").where(
+            shoes_known, pd.NA
+        )
     if not worn_frame.empty:
         tight_ids = set(worn_frame.loc[worn_frame["fit"] == "tight", "day_id"])
         heel_ids = set(worn_frame.loc[worn_frame["kind"] == "heels", "day_id"])
-        lag0["tight_shoes"] = pd.Series(day_ids.isin(tight_ids), dtype="boolean").where(shoes_known, pd.NA)
+        lag0["tight_shoes"] = pd.Series(day_ids.isin(tight_ids), dtype="boolean").where(
+            shoes_known, pd.NA
+        )
         lag0["heels"] = pd.Series(day_ids.isin(heel_ids), dtype="boolean").where(shoes_known, pd.NA)
 
     _medication_exposures(session, lag0, days_index)
@@ -278,7 +314,9 @@ def _flag(condition: pd.Series, value: pd.Series) -> pd.Series:
     return condition.astype("boolean").where(value.notna(), pd.NA)
 
 
-def _medication_exposures(session: Session, lag0: dict[str, pd.Series], days_index: pd.DatetimeIndex) -> None:
+def _medication_exposures(
+    session: Session, lag0: dict[str, pd.Series], days_index: pd.DatetimeIndex
+) -> None:
     """Regular medicines are active from start to stop; as-needed ones on days a dose was taken.
 
     The medicine list is taken as complete for every day (a person lists what they take), so
@@ -289,7 +327,8 @@ def _medication_exposures(session: Session, lag0: dict[str, pd.Series], days_ind
         return
     aliases = ops.medication_aliases(session)
     dose_days = pd.DataFrame(
-        session.execute(select(Dose.medication_id, Dose.date)).all(), columns=["medication_id", "date"]
+        session.execute(select(Dose.medication_id, Dose.date)).all(),
+        columns=["medication_id", "date"],
     )
     listed = pd.Series(False, index=days_index)
     for med in meds:

@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, delete, event, inspect, insert, select, update
+from sqlalchemy import Date, DateTime, delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from cramplog.models import Base, Change, ChangeRow, utcnow

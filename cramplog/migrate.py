@@ -81,12 +81,19 @@ def backup_sqlite_to(path: Path, target: Path) -> Path:
     return target
 
 
+def _has_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
 def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> Path | None:
     """Bring a diary to `revision`, backing up an existing file first. Returns the backup path."""
     copy = None
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    if backup and path is not None and path.exists() and path.stat().st_size > 0:
-        before = current_revision(engine) or "empty"
+    if backup and path is not None and _has_tables(engine):
+        before = current_revision(engine) or "base"
         copy = backup_sqlite(path, f"before-upgrade-from-{before}")
     command.upgrade(alembic_config(engine), revision)
     return copy
@@ -95,4 +102,3 @@ def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> P
 def check(engine: Engine) -> None:
     """Raise if the models and the migrations disagree (Alembic's autogenerate check)."""
     command.check(alembic_config(engine))
-

@@ -50,17 +50,20 @@ def parse_minutes(text: str, field: str, max_minutes: float) -> float:
         minutes = float(low)
     elif m := re.fullmatch(_NUMBER + r"(s|sec|secs|seconds?)", low):
         minutes = float(m.group(1)) / 60
-    elif m := re.fullmatch(
-        r"(?:" + _NUMBER + r"(?:h|hr|hrs|hours?))?(?:" + _NUMBER + r"(?:m|min|mins|minutes?))?",
-        low,
-    ):
-        if m.group(1) or m.group(2):
-            minutes = float(m.group(1) or 0) * 60 + float(m.group(2) or 0)
+    elif (
+        m := re.fullmatch(
+            r"(?:" + _NUMBER + r"(?:h|hr|hrs|hours?))?(?:" + _NUMBER + r"(?:m|min|mins|minutes?))?",
+            low,
+        )
+    ) and (m.group(1) or m.group(2)):
+        minutes = float(m.group(1) or 0) * 60 + float(m.group(2) or 0)
     if minutes is None:
         raise InputError(field, f"cannot read {text!r} as a duration", DURATION_FORMS)
     if minutes > max_minutes:
         limit = f"{max_minutes / 60:g} h" if max_minutes >= 120 else f"{max_minutes:g} minutes"
-        raise InputError(field, f"{text!r} is more than {limit}", f"{DURATION_FORMS}, up to {limit}")
+        raise InputError(
+            field, f"{text!r} is more than {limit}", f"{DURATION_FORMS}, up to {limit}"
+        )
     return round(minutes, 2)
 
 
@@ -83,7 +86,9 @@ def parse_count(text: str | int, field: str, most: int = 50) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise InputError(field, f"cannot read {text!r} as a count", f"a whole number 0-{most}") from None
+        raise InputError(
+            field, f"cannot read {text!r} as a count", f"a whole number 0-{most}"
+        ) from None
     if not 0 <= value <= most:
         raise InputError(field, f"{value} is out of range", f"a whole number 0-{most}")
     return value

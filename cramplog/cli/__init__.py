@@ -4,6 +4,7 @@ the command, so that `cramplog --help` loads click alone and `cramplog log` no p
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+# A command lives well under a second. At the default young-generation threshold (700) the cyclic
+# collector runs dozens of times while SQLAlchemy builds the mapped classes, about 30 ms of the
+# logging path's ~100 ms budget (tests/benchmarks/bench_cli.py). A larger threshold still
+# collects, just less often.
+gc.set_threshold(20_000, 10, 10)
+
 
 class CramplogGroup(click.Group):
     """Turns every kind of bad input into one line on stderr and exit code 2.
@@ -29,6 +36,14 @@ class CramplogGroup(click.Group):
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.NoSuchOption as exc:
+            if exc.option_name.lstrip("-").replace(".", "", 1).isdigit():
+                # "cramplog log -1": click takes a negative number for an option
+                message = (
+                    f"severity: {exc.option_name} is out of range (accepted: a whole number 0-10)"
+                )
+                return _fail(message, 2, standalone_mode)
+            return _fail(exc.format_message(), 2, standalone_mode)
         except click.UsageError as exc:
             hint = ""
             if exc.ctx is not None and exc.ctx.command_path != "cramplog":

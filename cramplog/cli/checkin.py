@@ -58,7 +58,9 @@ def morning_checkin(diary: Diary) -> None:
     last_side = previous[0].side if previous and previous[0].side else "left"
 
     click.echo(f"Good morning. Last night: {timeutil.friendly_date(night)}.")
-    count = _ask("Cramps last night (0 for none)", lambda t: units.parse_count(t, "cramps", 20), "0")
+    count = _ask(
+        "Cramps last night (0 for none)", lambda t: units.parse_count(t, "cramps", 20), "0"
+    )
     cramps: list[dict[str, Any]] = []
     for i in range(count or 0):
         label = f"Cramp {i + 1}: " if (count or 0) > 1 else ""
@@ -68,10 +70,20 @@ def morning_checkin(diary: Diary) -> None:
             "03:00",
         )
         severity = _ask(
-            f"{label}how bad, 0-10?", lambda t: ops.check_severity(units.parse_count(t, "severity", 10)), "5"
+            f"{label}how bad, 0-10?",
+            lambda t: ops.check_severity(units.parse_count(t, "severity", 10)),
+            "5",
         )
-        site = _ask(f"{label}where? ({'/'.join(SITES)})", lambda t: ops.check_choice("site", t, SITES), last_site)
-        side = _ask(f"{label}side? ({'/'.join(SIDES)})", lambda t: ops.check_choice("side", t, SIDES), last_side)
+        site = _ask(
+            f"{label}where? ({'/'.join(SITES)})",
+            lambda t: ops.check_choice("site", t, SITES),
+            last_site,
+        )
+        side = _ask(
+            f"{label}side? ({'/'.join(SIDES)})",
+            lambda t: ops.check_choice("side", t, SIDES),
+            last_side,
+        )
         minutes = _ask(
             f"{label}how long? (90s, 2m)",
             lambda t: units.parse_minutes(t, "minutes", ops.MAX_EPISODE_MINUTES),
@@ -79,11 +91,20 @@ def morning_checkin(diary: Diary) -> None:
         )
         woke = _ask(f"{label}did it wake you? (y/n)", _yes_no, "y")
         cramps.append(
-            {"at": when or current, "severity": severity, "site": site, "side": side, "minutes": minutes, "woke": woke}
+            {
+                "at": when or current,
+                "severity": severity,
+                "site": site,
+                "side": side,
+                "minutes": minutes,
+                "woke": woke,
+            }
         )
 
     day = night
-    click.echo(f"Now the day before that night, {timeutil.friendly_date(day)} (Enter skips any question).")
+    click.echo(
+        f"Now the day before that night, {timeutil.friendly_date(day)} (Enter skips any question)."
+    )
     water = _ask("Water and other drinks (1.5L, 6glasses)", lambda t: units.parse_water(t, glass))
     exercise = _ask(
         "Minutes of exercise (0 for none)",
@@ -98,7 +119,19 @@ def morning_checkin(diary: Diary) -> None:
     shoes_worn = [units.split_shoe(s) for s in (shoes_text or "").split(",") if s.strip()]
     while True:
         try:
-            _save(diary, tz, night, day, cramps, water, exercise, stretched, shoes_worn, alcohol, caffeine)
+            _save(
+                diary,
+                tz,
+                night,
+                day,
+                cramps,
+                water,
+                exercise,
+                stretched,
+                shoes_worn,
+                alcohol,
+                caffeine,
+            )
             break
         except InputError as exc:
             if exc.field != "--shoes":
@@ -141,7 +174,10 @@ def _save(
                 ops.add_episode(session, tz=tz, **c)
         else:
             ops.mark_cramp_free(session, night)
-        if any(v is not None for v in (water, exercise, stretched, alcohol, caffeine)) or shoes_worn:
+        if (
+            any(v is not None for v in (water, exercise, stretched, alcohol, caffeine))
+            or shoes_worn
+        ):
             ops.update_day(
                 session,
                 day,

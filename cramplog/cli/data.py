@@ -31,7 +31,7 @@ def db_status(diary: Diary) -> None:
     click.echo(f"current: {head}")
     if version == head:
         click.echo("Up to date.")
-    elif version is not None and not migrate.is_known_revision(version):
+    elif version not in (None, "base") and not migrate.is_known_revision(version):
         click.echo("This diary is newer than this cramplog: upgrade cramplog.")
     else:
         click.echo("An upgrade is due; it runs on next use, or now with: cramplog db upgrade")
@@ -51,9 +51,9 @@ def db_upgrade(diary: Diary) -> None:
     if version == head:
         click.echo(f"Already at {head}.")
         return
-    if version is not None and not migrate.is_known_revision(version):
+    if version not in (None, "base") and not migrate.is_known_revision(version):
         raise DiaryFileError(f"this diary (schema {version}) is newer than this cramplog")
-    copy = migrate.upgrade(engine, backup=version is not None)
+    copy = migrate.upgrade(engine)
     click.echo(f"Upgraded {version or 'new diary'} -> {head}.")
     if copy:
         click.echo(f"Backup: {copy}")
@@ -72,14 +72,18 @@ def db_check(diary: Diary) -> None:
         if engine.dialect.name == "sqlite":
             result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
             fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            click.echo(f"integrity: {result}; foreign keys: {'ok' if not fk else f'{len(fk)} problems'}")
+            click.echo(
+                f"integrity: {result}; foreign keys: {'ok' if not fk else f'{len(fk)} problems'}"
+            )
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     migrate.check(engine)
     click.echo(f"schema {version}: matches this cramplog.")
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Backup file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Backup file."
+)
 @pass_diary
 def backup(diary: Diary, output: Path | None) -> None:
     """Copy the diary to a safe, consistent backup file (owner-only)."""
@@ -101,7 +105,12 @@ def backup(diary: Diary, output: Path | None) -> None:
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
+)
 @pass_diary
 def export(diary: Diary, output: Path | None) -> None:
     """Everything in the diary as JSON (it contains health data: keep it private)."""

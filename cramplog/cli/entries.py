@@ -49,19 +49,31 @@ def _zone(name: str) -> Any:
 
 
 def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
-    """Urgent or soon warning signs in a cramp just logged, for one line after `log`."""
+    """Urgent or soon warning signs in a cramp just logged, for one line after `log`.
+
+    Read from the same knowledge rules and settings as `cramplog check` (flags.py), so the two
+    never disagree: the long_cramp threshold (strictly more than), and the signs of the urgent
+    and soon rules (warning_signs, numbness, weakness). knowledge is cheap to import; no pandas.
+    """
+    from cramplog import knowledge
+
     found = []
-    limit = settings.get("long_cramp_minutes", 10)
-    if e.minutes is not None and e.minutes > limit:
-        found.append(f"it lasted over {limit:g} minutes")
-    for sign in e.sign_list:
-        found.append(sign.replace("-", " "))
+    for rule in knowledge.rules().values():
+        if rule.level not in ("urgent", "soon"):
+            continue
+        if "long_cramp_minutes" in rule.thresholds:
+            limit = settings.get("long_cramp_minutes", rule.thresholds["long_cramp_minutes"])
+            if e.minutes is not None and e.minutes > limit:
+                found.append(f"it lasted more than {limit:g} minutes")
+        found.extend(sign.replace("-", " ") for sign in rule.signs if sign in e.sign_list)
     return found
 
 
 @click.command()
 @click.argument("severity", required=False, type=int)
-@click.option("--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago.")
+@click.option(
+    "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
+)
 @click.option("--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other.")
 @click.option("--side", metavar="SIDE", help="left/right/both.")
 @click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1.5 (minutes).")
@@ -75,7 +87,9 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
     help="swelling/redness/skin-change/numbness/weakness (repeatable).",
 )
 @click.option("--note", metavar="TEXT")
-@click.option("--guided", is_flag=True, help="Ask the morning questions (the default on a terminal).")
+@click.option(
+    "--guided", is_flag=True, help="Ask the morning questions (the default on a terminal)."
+)
 @pass_diary
 def log(
     diary: Diary,
@@ -129,18 +143,20 @@ def log(
         )
         e = logged.episode
         journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
-        settings = ops.settings(session)
+        long_cramp = ops.setting(session, "long_cramp_minutes")
     click.echo(f"Logged cramp {e.id}: {episode_line(e)}.")
     if logged.replaced_cramp_free:
         click.echo("That night was marked cramp-free; the mark is removed.")
-    found = concerns(e, settings)
+    found = concerns(e, {"long_cramp_minutes": long_cramp})
     if found:
         click.echo(f"Worth a look: {'; '.join(found)}. Run: cramplog check")
     click.echo("Undo with: cramplog undo")
 
 
 @click.command()
-@click.option("--night", metavar="DATE", help="The night (its evening's date). Default: last night.")
+@click.option(
+    "--night", metavar="DATE", help="The night (its evening's date). Default: last night."
+)
 @click.option("--note", metavar="TEXT")
 @pass_diary
 def none(diary: Diary, night: str | None, note: str | None) -> None:
@@ -173,7 +189,9 @@ def day_line(d: Day) -> str:
     if d.stretched is not None:
         parts.append("stretched before bed" if d.stretched else "no stretching")
     if d.shoes:
-        worn = [f"{s.shoe.name}" + (f" {s.hours:g} h" if s.hours is not None else "") for s in d.shoes]
+        worn = [
+            f"{s.shoe.name}" + (f" {s.hours:g} h" if s.hours is not None else "") for s in d.shoes
+        ]
         parts.append("shoes " + ", ".join(worn))
     for label, value in (("alcohol", d.alcohol), ("caffeine", d.caffeine)):
         if value is not None:
@@ -186,12 +204,28 @@ def day_line(d: Day) -> str:
 
 
 @click.command()
-@click.option("--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today.")
-@click.option("--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz.")
+@click.option(
+    "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
+)
+@click.option(
+    "--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz."
+)
 @click.option("--exercise", metavar="MIN", help="Minutes of exercise (0 for none): 30, 1h, 45m.")
-@click.option("--activity", "activities", multiple=True, metavar="KIND", help="walking, cardio, strength, balance, flexibility... (repeatable)")
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    metavar="KIND",
+    help="walking, cardio, strength, balance, flexibility... (repeatable)",
+)
 @click.option("--stretched/--no-stretched", default=None, help="Stretched calves before bed?")
-@click.option("--shoes", "shoes_worn", multiple=True, metavar="NAME[:HOURS]", help="A pair worn, with hours (repeatable).")
+@click.option(
+    "--shoes",
+    "shoes_worn",
+    multiple=True,
+    metavar="NAME[:HOURS]",
+    help="A pair worn, with hours (repeatable).",
+)
 @click.option("--alcohol", metavar="N", help="Alcoholic drinks.")
 @click.option("--caffeine", metavar="N", help="Caffeinated drinks.")
 @click.option("--sitting", metavar="HOURS", help="Hours sitting or standing still.")
@@ -226,7 +260,9 @@ def day(
             session,
             which,
             water_ml=units.parse_water(water, glass) if water else None,
-            exercise_minutes=round(units.parse_minutes(exercise, "--exercise", ops.MAX_EXERCISE_MINUTES))
+            exercise_minutes=round(
+                units.parse_minutes(exercise, "--exercise", ops.MAX_EXERCISE_MINUTES)
+            )
             if exercise
             else None,
             activities=activities,
@@ -269,7 +305,10 @@ def day_dict(d: Day) -> dict[str, Any]:
         "exercise_minutes": d.exercise_minutes,
         "activities": d.activity_list,
         "stretched": d.stretched,
-        "shoes": [{"name": s.shoe.name, "fit": s.shoe.fit, "kind": s.shoe.kind, "hours": s.hours} for s in d.shoes],
+        "shoes": [
+            {"name": s.shoe.name, "fit": s.shoe.fit, "kind": s.shoe.kind, "hours": s.hours}
+            for s in d.shoes
+        ],
         "alcohol": d.alcohol,
         "caffeine": d.caffeine,
         "sitting_hours": d.sitting_hours,
@@ -278,13 +317,21 @@ def day_dict(d: Day) -> dict[str, Any]:
 
 
 @click.command("list")
-@click.option("--nights", type=click.IntRange(1, 100_000), default=14, show_default=True, help="How many recent nights.")
+@click.option(
+    "--nights",
+    type=click.IntRange(1, 100_000),
+    default=14,
+    show_default=True,
+    help="How many recent nights.",
+)
 @click.option("--since", metavar="DATE", help="From this night on (overrides --nights).")
 @click.option("--all", "everything", is_flag=True, help="The whole diary.")
 @click.option("--deleted", is_flag=True, help="Include deleted cramps.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
-def list_(diary: Diary, nights: int, since: str | None, everything: bool, deleted: bool, as_json: bool) -> None:
+def list_(
+    diary: Diary, nights: int, since: str | None, everything: bool, deleted: bool, as_json: bool
+) -> None:
     """Recent nights: cramps, cramp-free nights, and nights not logged."""
     from cramplog import diary as ops
     from cramplog import timeutil
@@ -313,7 +360,12 @@ def list_(diary: Diary, nights: int, since: str | None, everything: bool, delete
                 )
             )
             return
-        _print_nights(found, [n.night for n in free], first, max(last, *(e.night for e in found)) if found else last)
+        _print_nights(
+            found,
+            [n.night for n in free],
+            first,
+            max(last, *(e.night for e in found)) if found else last,
+        )
 
 
 def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
@@ -326,7 +378,8 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
     for e in found:
         by_night.setdefault(e.night, []).append(e)
     free_set = set(free)
-    click.echo(f"{'night':<17} {'ID':>4}  {'time':<5}  {'sev':>3}  {'where':<12} {'min':>5}  {'woke':<4}  signs / note")
+    row = "{:<17} {:>4}  {:<5}  {:>3}  {:<12} {:>5}  {:<4}  {}"
+    click.echo(row.format("night", "ID", "time", "sev", "where", "min", "woke", "signs / note"))
     night = first
     observed = 0
     total = 0
@@ -344,7 +397,7 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
                 sev = "-" if e.severity is None else str(e.severity)
                 mins = "-" if e.minutes is None else f"{e.minutes:g}"
                 woke = {True: "yes", False: "no", None: "-"}[e.woke]
-                click.echo(f"{label:<17} {e.id:>4}  {local:%H:%M}  {sev:>3}  {where:<12} {mins:>5}  {woke:<4}  {extra}")
+                click.echo(row.format(label, e.id, f"{local:%H:%M}", sev, where, mins, woke, extra))
         elif night in free_set:
             observed += 1
             click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
@@ -385,7 +438,9 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 @click.option("--minutes", metavar="M")
 @click.option("--woke/--no-woke", default=None)
 @click.option("--relief")
-@click.option("--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears.")
+@click.option(
+    "--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears."
+)
 @click.option("--note")
 @pass_diary
 def edit(
@@ -416,7 +471,9 @@ def edit(
             at=at,
             site=site,
             side=side,
-            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES) if minutes else None,
+            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
+            if minutes
+            else None,
             woke=woke,
             relief=relief,
             signs=[s for s in signs if s] if signs else None,
@@ -457,7 +514,6 @@ def restore(diary: Diary, episode_id: int) -> None:
 def undo(diary: Diary) -> None:
     """Take back the last change (repeat to go further back)."""
     from cramplog import journal
-
     from cramplog.db import session_scope
 
     with session_scope(diary.engine, write=True) as session:

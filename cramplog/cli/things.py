@@ -78,7 +78,9 @@ def shoes_list(diary: Diary, as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     if not rows:
-        click.echo('No shoes yet. Add a pair: cramplog shoes add "work boots" --fit tight --kind boots')
+        click.echo(
+            'No shoes yet. Add a pair: cramplog shoes add "work boots" --fit tight --kind boots'
+        )
     for r in rows:
         extra = " (retired)" if r["retired"] else ""
         click.echo(f"{r['name']:<24} fit {r['fit']:<6} {r['kind'] or ''}{extra}")
@@ -96,7 +98,9 @@ def meds() -> None:
 @click.argument("name")
 @click.option("--dose", help='e.g. "25 mg".')
 @click.option("--since", metavar="DATE", help="Start date (default: today).")
-@click.option("--as-needed", is_flag=True, help="Taken only when needed (log doses with meds take).")
+@click.option(
+    "--as-needed", is_flag=True, help="Taken only when needed (log doses with meds take)."
+)
 @click.option("--alias", "aliases", multiple=True, help="A brand name you use for it (repeatable).")
 @click.option("--note")
 @pass_diary
@@ -218,7 +222,9 @@ def meds_list(diary: Diary, as_json: bool) -> None:
                 }
             )
     if as_json:
-        click.echo(json.dumps([{k: v for k, v in r.items() if k != "line"} for r in rows], indent=2))
+        click.echo(
+            json.dumps([{k: v for k, v in r.items() if k != "line"} for r in rows], indent=2)
+        )
         return
     if not rows:
         click.echo("No medicines yet. Add one: cramplog meds add atorvastatin --dose '20 mg'")
@@ -261,14 +267,18 @@ def profile_show(diary: Diary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    click.echo(f"Birth year: {data['birth_year'] or 'not set (cramplog profile set --birth-year 1955)'}")
+    click.echo(
+        f"Birth year: {data['birth_year'] or 'not set (cramplog profile set --birth-year 1955)'}"
+    )
     if not data["conditions"]:
         click.echo("Conditions: none listed")
     table = knowledge.conditions()
     for cid in data["conditions"]:
         cond = table.get(cid)
         if cond is not None:
-            click.echo(f"Condition: {cond.name} (linked with cramps by {knowledge.cite(cond.source)})")
+            click.echo(
+                f"Condition: {cond.name} (linked with cramps by {knowledge.cite(cond.source)})"
+            )
 
 
 @profile.command("set")
