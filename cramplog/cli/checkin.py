@@ -41,6 +41,22 @@ def _yes_no(text: str) -> bool:
     raise InputError("answer", f"{text!r}", "y or n")
 
 
+def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
+    """'work boots:9, trainers' -> pairs, each a pair already added (asked again if not)."""
+    from cramplog import units
+
+    worn = [units.split_shoe(part) for part in text.split(",") if part.strip()]
+    by_lower = {name.lower(): name for name in known}
+    for name, _ in worn:
+        if name.lower() not in by_lower:
+            raise InputError(
+                "shoes",
+                f"no pair called {name!r}",
+                ", ".join(known) or "none yet: add pairs with cramplog shoes add NAME",
+            )
+    return [(by_lower[name.lower()], hours) for name, hours in worn]
+
+
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import timeutil, units
@@ -102,9 +118,7 @@ def morning_checkin(diary: Diary) -> None:
         )
 
     day = night
-    click.echo(
-        f"Now the day before that night, {timeutil.friendly_date(day)} (Enter skips any question)."
-    )
+    click.echo(f"And during the day on {timeutil.friendly_date(day)} (Enter skips any question):")
     water = _ask("Water and other drinks (1.5L, 6glasses)", lambda t: units.parse_water(t, glass))
     exercise = _ask(
         "Minutes of exercise (0 for none)",
@@ -112,33 +126,25 @@ def morning_checkin(diary: Diary) -> None:
     )
     stretched = _ask("Stretched your calves before bed? (y/n)", _yes_no)
     hint = f" ({', '.join(known_shoes)})" if known_shoes else ""
-    shoes_text = _ask(f"Shoes worn, comma-separated, name:hours{hint}", lambda t: t)
+    shoes_worn = _ask(
+        f"Shoes worn, comma-separated, name:hours{hint}", lambda t: _shoes(t, known_shoes)
+    )
     alcohol = _ask("Alcoholic drinks", lambda t: units.parse_count(t, "alcohol"))
     caffeine = _ask("Caffeinated drinks", lambda t: units.parse_count(t, "caffeine"))
 
-    shoes_worn = [units.split_shoe(s) for s in (shoes_text or "").split(",") if s.strip()]
-    while True:
-        try:
-            _save(
-                diary,
-                tz,
-                night,
-                day,
-                cramps,
-                water,
-                exercise,
-                stretched,
-                shoes_worn,
-                alcohol,
-                caffeine,
-            )
-            break
-        except InputError as exc:
-            if exc.field != "--shoes":
-                raise
-            click.echo(f"  {exc}")
-            answer = _ask("Shoes worn again (Enter to skip shoes)", lambda t: t)
-            shoes_worn = [units.split_shoe(s) for s in (answer or "").split(",") if s.strip()]
+    _save(
+        diary,
+        tz,
+        night,
+        day,
+        cramps,
+        water,
+        exercise,
+        stretched,
+        shoes_worn or [],
+        alcohol,
+        caffeine,
+    )
 
     with diary.reading() as session:
         logged = ops.episodes(session, night, night)
