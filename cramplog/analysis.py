@@ -1,0 +1,805 @@
+"""Endpoints, factor insights, trend and before/after comparisons on the nightly frame.
+
+Pure functions of a `frame.Nightly` (no SQL, no printing); every result is a plain dict of
+JSON-ready values (numbers are numbers, a value that cannot be computed is None, dates are ISO
+strings), so that `stats --json` and `insights --json` print them as they are.
+
+The definitions are those of DESIGN.md and CLINICAL.md:
+
+- a night is *observed* when it has an episode or an explicit "no cramps" record; a night with
+  nothing recorded is missing, never cramp-free; completeness = observed / nights in period;
+- a *cramp night* is an observed night with at least one episode;
+- cramps per week = episodes / observed weeks = episodes / (observed nights / 7) (RM2017);
+- an exposure is *known* on an observed night whose day has that field filled; a factor is
+  compared over those nights only (unknown is not "no"); `:lag1` uses the day before;
+- each factor gets a risk ratio with a 95% log-method CI, a two-sided Fisher exact p and a
+  Benjamini-Hochberg q across the factors tested in the same run; it has `enough_data` only
+  with at least 5 exposed and 5 unexposed nights and 14 compared nights in all.
+
+A period that reaches outside the frame counts the nights outside as not observed: build the
+frame over every night a function is asked about (`stats_summary` needs the previous period
+and the baseline too).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from cramplog import stats
+
+if TYPE_CHECKING:
+    from cramplog.frame import Nightly
+
+__all__ = [
+    "BASELINE_NIGHTS",
+    "CHANGE_KEYS",
+    "CHANGE_WINDOW_NIGHTS",
+    "ENDPOINT_KEYS",
+    "FACTOR_KEYS",
+    "HABIT_GAP_NIGHTS",
+    "MIN_GROUP_NIGHTS",
+    "MIN_OBSERVED_NIGHTS",
+    "NOTE",
+    "TREND_KEYS",
+    "TREND_WEEKS",
+    "Phrase",
+    "changes",
+    "endpoints",
+    "factor_phrase",
+    "factors",
+    "insights",
+    "is_finding",
+    "percent",
+    "stats_summary",
+    "trend",
+    "weekly",
+]
+
+MIN_GROUP_NIGHTS = 5  # DESIGN.md: fewer exposed or unexposed nights is not enough data
+MIN_OBSERVED_NIGHTS = 14  # DESIGN.md: fewer compared nights in all is not enough data
+TREND_WEEKS = 4  # DESIGN.md: the last 4 weeks against the 4 before
+CHANGE_WINDOW_NIGHTS = 28  # nights on each side of a change (calendar nights, observed or not)
+HABIT_GAP_NIGHTS = 14  # a habit "begins" on its first night after this many nights without
+BASELINE_NIGHTS = 14  # CLINICAL.md: responder status is against a 2-week baseline
+LAG_SUFFIX = ":lag1"
+
+ENDPOINT_KEYS = (
+    "period_start",
+    "period_end",
+    "nights_in_period",
+    "nights_observed",
+    "completeness",
+    "cramp_nights",
+    "cramp_free_nights",
+    "episodes",
+    "cramps_per_week",
+    "cramp_nights_per_week",
+    "mean_severity",
+    "max_severity",
+    "mean_minutes",
+    "woke_nights",
+)
+FACTOR_KEYS = (
+    "factor",
+    "lag",
+    "exposed_nights",
+    "exposed_cramp_nights",
+    "unexposed_nights",
+    "unexposed_cramp_nights",
+    "risk_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "enough_data",
+    "sentence",
+)
+TREND_KEYS = (
+    "recent_nights",
+    "recent_cramp_nights",
+    "previous_nights",
+    "previous_cramp_nights",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+)
+CHANGE_KEYS = (
+    "what",
+    "date",
+    "before_nights",
+    "before_cramp_nights",
+    "after_nights",
+    "after_cramp_nights",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+)
+
+NOTE = (
+    "A diary shows association, not cause: a factor that goes with cramp nights may share a "
+    "cause with them, or change at the same time as something else. Ask a clinician before "
+    "changing anything, and never stop a medicine on your own."
+)
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def _day(value: date | datetime | pd.Timestamp | str) -> date:
+    """A calendar date from a date, datetime, Timestamp or ISO string."""
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date()
+    return value
+
+
+class _Outcomes(NamedTuple):
+    """The outcome columns of the nights start..end as numpy arrays (missing rows unobserved)."""
+
+    index: pd.DatetimeIndex
+    observed: np.ndarray  # bool
+    cramp: np.ndarray  # bool, False on unobserved nights
+    episodes: np.ndarray  # int, 0 on unobserved nights
+    woke: np.ndarray  # bool, False on unobserved nights
+
+
+def _covers(frame: pd.DataFrame, index: pd.DatetimeIndex) -> bool:
+    return len(frame.index) == len(index) and bool(
+        len(index) == 0 or (frame.index[0] == index[0] and frame.index[-1] == index[-1])
+    )
+
+
+def _rows(frame: pd.DataFrame, columns: list[str], index: pd.DatetimeIndex) -> pd.DataFrame:
+    """`columns` of the frame on exactly the nights of `index` (nights outside it are NA)."""
+    part = frame[columns]
+    return part if _covers(frame, index) else part.reindex(index)
+
+
+def _bools(series: pd.Series) -> np.ndarray:
+    """A nullable boolean column as numpy bool, NA as False."""
+    return series.to_numpy(dtype=bool, na_value=False)
+
+
+def _outcomes(nightly: Nightly, start: date, end: date) -> _Outcomes:
+    index = pd.date_range(start, end, freq="D", name="night")
+    present = [c for c in ("observed", "cramp", "episodes", "woke") if c in nightly.frame]
+    rows = _rows(nightly.frame, present, index)
+    observed = _bools(rows["observed"])
+    cramp = _bools(rows["cramp"]) & observed
+    if "episodes" in rows:
+        episodes = rows["episodes"].to_numpy(dtype="int64", na_value=0) * observed
+    else:  # a hand-made frame without counts: one episode per cramp night
+        episodes = cramp.astype("int64")
+    woke = (_bools(rows["woke"]) if "woke" in rows else np.zeros(len(index), bool)) & observed
+    return _Outcomes(index, observed, cramp, episodes, woke)
+
+
+def _period(nightly: Nightly, start: Any, end: Any) -> tuple[date, date]:
+    """The period asked for, defaulting to the frame's; ValueError when it ends before it starts."""
+    lo = _day(start) if start is not None else nightly.start
+    hi = _day(end) if end is not None else nightly.end
+    if hi < lo:
+        raise ValueError(f"the period ends ({hi}) before it starts ({lo})")
+    return lo, hi
+
+
+def _per_week(count: int, observed: int) -> float | None:
+    """Events per observed week (count / (observed nights / 7)); None with no observed night."""
+    return count / (observed / 7.0) if observed else None
+
+
+# --- endpoints -----------------------------------------------------------------------------
+
+
+def endpoints(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str, Any]:
+    """The trial-style endpoints of the nights `start`..`end` (default: the frame's period).
+
+    Keys are ENDPOINT_KEYS, as `stats --json` prints them. Severity and minutes are per
+    episode (mean and worst over the episodes of the period, CLINICAL.md "Diary outcome
+    measures"), taken from `nightly.episodes`; a frame without an episode table falls back to
+    the per-night columns (mean of the nights' means, weighted by their episode counts).
+    """
+    lo, hi = _period(nightly, start, end)
+    out = _outcomes(nightly, lo, hi)
+    nights = len(out.index)
+    observed = int(out.observed.sum())
+    cramp_nights = int(out.cramp.sum())
+    episodes = int(out.episodes.sum())
+    mean_severity, max_severity, mean_minutes = _episode_values(nightly, out.index)
+    return {
+        "period_start": lo.isoformat(),
+        "period_end": hi.isoformat(),
+        "nights_in_period": nights,
+        "nights_observed": observed,
+        "completeness": observed / nights if nights else None,
+        "cramp_nights": cramp_nights,
+        "cramp_free_nights": observed - cramp_nights,
+        "episodes": episodes,
+        "cramps_per_week": _per_week(episodes, observed),
+        "cramp_nights_per_week": _per_week(cramp_nights, observed),
+        "mean_severity": mean_severity,
+        "max_severity": max_severity,
+        "mean_minutes": mean_minutes,
+        "woke_nights": int(out.woke.sum()),
+    }
+
+
+def _episode_values(
+    nightly: Nightly, index: pd.DatetimeIndex
+) -> tuple[float | None, int | float | None, float | None]:
+    """Mean severity, worst severity and mean minutes over the period's episodes.
+
+    Unrated episodes and episodes without a duration are left out of the respective figure.
+    """
+    table = nightly.episodes
+    if table is None or "night" not in table:
+        return _night_values(nightly, index)
+    if table.empty:
+        return None, None, None
+    nights = pd.to_datetime(table["night"])
+    inside = ((nights >= index[0]) & (nights <= index[-1])).to_numpy()
+    sev = table["severity"].to_numpy(dtype=float, na_value=np.nan)[inside]
+    mins = table["minutes"].to_numpy(dtype=float, na_value=np.nan)[inside]
+    sev, mins = sev[~np.isnan(sev)], mins[~np.isnan(mins)]
+    worst = float(sev.max()) if sev.size else None
+    return (
+        float(sev.mean()) if sev.size else None,
+        int(worst) if worst is not None and worst.is_integer() else worst,
+        float(mins.mean()) if mins.size else None,
+    )
+
+
+def _night_values(
+    nightly: Nightly, index: pd.DatetimeIndex
+) -> tuple[float | None, int | float | None, float | None]:
+    """The fallback for a frame without an episode table (one made by hand, not by build):
+    the nights' mean severities weighted by their episode counts, the worst night's severity,
+    and mean minutes only where a night had a single episode (total = that episode's)."""
+    rows = _rows(
+        nightly.frame, ["mean_severity", "max_severity", "total_minutes", "episodes"], index
+    )
+    count = rows["episodes"].to_numpy(dtype=float, na_value=0.0)
+    mean = rows["mean_severity"].to_numpy(dtype=float, na_value=np.nan)
+    rated = ~np.isnan(mean) & (count > 0)
+    mean_sev = (
+        float((mean[rated] * count[rated]).sum() / count[rated].sum()) if rated.any() else None
+    )
+    worst_all = rows["max_severity"].to_numpy(dtype=float, na_value=np.nan)
+    worst = float(np.nanmax(worst_all)) if (~np.isnan(worst_all)).any() else None
+    minutes = rows["total_minutes"].to_numpy(dtype=float, na_value=np.nan)
+    single = ~np.isnan(minutes) & (count == 1)
+    return (
+        mean_sev,
+        int(worst) if worst is not None and worst.is_integer() else worst,
+        float(minutes[single].mean()) if single.any() else None,
+    )
+
+
+def stats_summary(
+    nightly: Nightly,
+    start: Any = None,
+    end: Any = None,
+    baseline_start: Any = None,
+) -> dict[str, Any]:
+    """`endpoints` of the period, `previous` (the period of equal length just before it) and
+    `responder` status against a 2-week baseline starting at `baseline_start` (None when no
+    baseline is set).
+
+    Responder (CLINICAL.md, Cochrane reviews): at least 25% / 50% fewer cramps per week in the
+    period than in the baseline. `responder` holds baseline_start, baseline_end,
+    baseline_nights_observed, baseline_cramps_per_week, cramps_per_week, reduction (1 - period /
+    baseline), responder_25 and responder_50; those that cannot be computed (no observed night
+    in either window, or no cramps in the baseline to be fewer than) are None.
+    """
+    lo, hi = _period(nightly, start, end)
+    length = (hi - lo).days + 1
+    summary = endpoints(nightly, lo, hi)
+    summary["previous"] = endpoints(nightly, lo - timedelta(days=length), lo - timedelta(days=1))
+    summary["responder"] = None
+    if baseline_start:
+        summary["responder"] = _responder(nightly, _day(baseline_start), summary)
+    return summary
+
+
+def _responder(nightly: Nightly, first: date, period: dict[str, Any]) -> dict[str, Any]:
+    last = first + timedelta(days=BASELINE_NIGHTS - 1)
+    base = endpoints(nightly, first, last)
+    before, now = base["cramps_per_week"], period["cramps_per_week"]
+    reduction = None
+    if before and now is not None:
+        reduction = 1.0 - now / before
+    return {
+        "baseline_start": first.isoformat(),
+        "baseline_end": last.isoformat(),
+        "baseline_nights_observed": base["nights_observed"],
+        "baseline_cramps_per_week": before,
+        "cramps_per_week": now,
+        "reduction": reduction,
+        "responder_25": None if reduction is None else reduction >= 0.25,
+        "responder_50": None if reduction is None else reduction >= 0.50,
+    }
+
+
+# --- factor insights -----------------------------------------------------------------------
+
+
+class Phrase(NamedTuple):
+    """How a sentence names an exposure: "nights {after}", "N nights {with_}", "{without}"."""
+
+    after: str
+    with_: str
+    without: str
+    topic: str
+
+
+_ACTIVITY_NAMES = {
+    "strength": "strength training",
+    "balance": "balance exercises",
+    "flexibility": "flexibility exercises",
+    "cardio": "cardio",
+    "walking": "walking",
+}
+
+
+def _litres(ml: float) -> str:
+    return f"{ml / 1000:g} L"
+
+
+def factor_phrase(name: str, settings: dict[str, Any] | None = None) -> Phrase:
+    """Plain words for an exposure column (DESIGN.md "Default exposures"), `:lag1` included."""
+    settings = settings or {}
+    base, lagged = (name[: -len(LAG_SUFFIX)], True) if name.endswith(LAG_SUFFIX) else (name, False)
+    phrase = _base_phrase(base, settings)
+    if not lagged:
+        return phrase
+    tail = " the day before"
+    return Phrase(phrase.after + tail, phrase.with_ + tail, phrase.without + tail, phrase.topic)
+
+
+def _base_phrase(name: str, settings: dict[str, Any]) -> Phrase:
+    water = _litres(float(settings.get("low_water_ml", 1500)))
+    sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
+    fixed = {
+        "low_water": Phrase(
+            f"after less than {water} of water",
+            f"with less than {water} of water",
+            f"with {water} of water or more",
+            "water",
+        ),
+        "alcohol": Phrase("after alcohol", "with alcohol", "without alcohol", "alcohol"),
+        "caffeine": Phrase("after caffeine", "with caffeine", "without caffeine", "caffeine"),
+        "no_exercise": Phrase(
+            "after a day without exercise", "without exercise", "with exercise", "exercise"
+        ),
+        "stretched": Phrase(
+            "after stretching before bed",
+            "with stretching before bed",
+            "without stretching before bed",
+            "stretching",
+        ),
+        "long_sitting": Phrase(
+            f"after sitting {sitting} or more",
+            f"with {sitting} or more of sitting",
+            f"with less than {sitting} of sitting",
+            "sitting",
+        ),
+        "tight_shoes": Phrase(
+            "after wearing tight shoes", "with tight shoes", "without tight shoes", "shoes"
+        ),
+        "heels": Phrase("after wearing heels", "with heels", "without heels", "shoes"),
+        "listed_medication": Phrase(
+            "while taking a medicine on the cramp-associated list",
+            "on a listed medicine",
+            "without a listed medicine",
+            "medicines",
+        ),
+    }
+    if name in fixed:
+        return fixed[name]
+    kind, _, detail = name.partition(":")
+    if kind == "exercise" and detail:
+        what = _ACTIVITY_NAMES.get(detail, detail)
+        return Phrase(f"after a day with {what}", f"with {what}", f"without {what}", what)
+    if kind == "shoes" and detail:
+        return Phrase(f"after wearing {detail}", f"with {detail}", f"without {detail}", "shoes")
+    if kind == "medication" and detail:
+        return Phrase(f"while taking {detail}", f"on {detail}", f"without {detail}", detail)
+    return Phrase(f"with {name}", f"with {name}", f"without {name}", name)
+
+
+def _ratio_text(value: float) -> str:
+    """Two significant figures, plainly: 0.35, 2.8, 12."""
+    if value < 0.995:
+        return f"{value:.2g}"
+    if value < 9.95:
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
+def percent(k: int, n: int) -> str:
+    """k of n as a whole percentage, halves rounded up (5 of 8 is 63%, as on paper)."""
+    return f"{math.floor(100.0 * k / n + 0.5)}%"
+
+
+def _nights(n: int) -> str:
+    if n == 0:
+        return "No nights"
+    return f"{n} night" if n == 1 else f"{n} nights"
+
+
+def _factor_sentence(row: dict[str, Any], phrase: Phrase) -> str:
+    n1, n0 = row["exposed_nights"], row["unexposed_nights"]
+    if n1 < MIN_GROUP_NIGHTS:
+        return f"{_nights(n1)} {phrase.with_} so far; need at least {MIN_GROUP_NIGHTS}."
+    if n0 < MIN_GROUP_NIGHTS:
+        return (
+            f"{_nights(n0)} {phrase.without} so far; need at least {MIN_GROUP_NIGHTS} "
+            "to compare with."
+        )
+    if n1 + n0 < MIN_OBSERVED_NIGHTS:
+        return (
+            f"{n1 + n0} logged nights with {phrase.topic} recorded so far; need at least "
+            f"{MIN_OBSERVED_NIGHTS}."
+        )
+    rr = row["risk_ratio"]
+    text = _ratio_text(rr)
+    how = "about as often" if text == "1.0" else f"{text} times as often"
+    ci = f"95% CI {_ratio_text(row['ci_low'])} to {_ratio_text(row['ci_high'])}"
+    return (
+        f"Cramps came on {percent(row['exposed_cramp_nights'], n1)} of nights {phrase.after}, "
+        f"against {percent(row['unexposed_cramp_nights'], n0)} otherwise: {how} ({ci})."
+    )
+
+
+def is_finding(factor: dict[str, Any]) -> bool:
+    """A factor worth calling a finding: enough data and a 95% CI that excludes 1."""
+    if not factor["enough_data"] or factor["ci_low"] is None or factor["ci_high"] is None:
+        return False
+    return factor["ci_low"] > 1.0 or factor["ci_high"] < 1.0
+
+
+def _exposure_counts(
+    frame: pd.DataFrame, names: list[str], out: _Outcomes
+) -> tuple[np.ndarray, ...]:
+    """Per exposure: exposed nights, exposed cramp nights, unexposed, unexposed cramp nights.
+
+    One pass over a nights x exposures matrix: a night counts for an exposure only when it is
+    observed and the exposure is known (not NA) that day.
+    """
+    rows = _rows(frame, names, out.index)
+    matrix = np.column_stack(
+        [rows[name].to_numpy(dtype="float64", na_value=np.nan) for name in names]
+    )
+    known = ~np.isnan(matrix) & out.observed[:, None]
+    exposed = known & (matrix == 1.0)
+    unexposed = known & (matrix == 0.0)
+    cramp = out.cramp[:, None]
+    return (
+        exposed.sum(axis=0),
+        (exposed & cramp).sum(axis=0),
+        unexposed.sum(axis=0),
+        (unexposed & cramp).sum(axis=0),
+    )
+
+
+def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[str, Any]]:
+    """One object per exposure of the frame (lag 0 and lag 1), keys FACTOR_KEYS.
+
+    The risk ratio, CI and Fisher p are computed whenever both groups have a night (None
+    otherwise); q is Benjamini-Hochberg over every factor with a p in this call. Order is the
+    frame's exposure order (lag 0 first).
+    """
+    lo, hi = _period(nightly, start, end)
+    out = _outcomes(nightly, lo, hi)
+    names = [n for n in nightly.exposures if n in nightly.frame.columns]
+    if not names:
+        return []
+    n1s, a1s, n0s, a0s = _exposure_counts(nightly.frame, names, out)
+    rows: list[dict[str, Any]] = []
+    for name, n1, a1, n0, a0 in zip(
+        names, n1s.tolist(), a1s.tolist(), n0s.tolist(), a0s.tolist(), strict=True
+    ):
+        rr: stats.RiskRatio = stats.RiskRatio(None, None, None)
+        p: float | None = None
+        if n1 and n0:
+            rr = stats.risk_ratio(a1, n1 - a1, a0, n0 - a0)
+            p = stats.fisher_exact(a1, n1 - a1, a0, n0 - a0)
+        lagged = name.endswith(LAG_SUFFIX)
+        rows.append(
+            {
+                "factor": name[: -len(LAG_SUFFIX)] if lagged else name,
+                "lag": 1 if lagged else 0,
+                "exposed_nights": n1,
+                "exposed_cramp_nights": a1,
+                "unexposed_nights": n0,
+                "unexposed_cramp_nights": a0,
+                "risk_ratio": rr.rr,
+                "ci_low": rr.ci_low,
+                "ci_high": rr.ci_high,
+                "p_value": p,
+                "q_value": None,
+                "enough_data": n1 >= MIN_GROUP_NIGHTS
+                and n0 >= MIN_GROUP_NIGHTS
+                and n1 + n0 >= MIN_OBSERVED_NIGHTS,
+                "sentence": "",
+            }
+        )
+        rows[-1]["sentence"] = _factor_sentence(rows[-1], factor_phrase(name, nightly.settings))
+    for row, q in zip(rows, stats.benjamini_hochberg([r["p_value"] for r in rows]), strict=True):
+        row["q_value"] = q
+    return rows
+
+
+def insights(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str, Any]:
+    """Factors, trend and before/after changes of the period (default: the frame's period).
+
+    Keys: factors (see `factors`), trend (see `trend`, ending at the period's end), changes
+    (see `changes`), completeness, nights_observed, nights_in_period, period_start,
+    period_end, and note (association, not cause).
+    """
+    lo, hi = _period(nightly, start, end)
+    out = _outcomes(nightly, lo, hi)
+    nights = len(out.index)
+    observed = int(out.observed.sum())
+    return {
+        "period_start": lo.isoformat(),
+        "period_end": hi.isoformat(),
+        "nights_in_period": nights,
+        "nights_observed": observed,
+        "completeness": observed / nights if nights else None,
+        "factors": factors(nightly, lo, hi),
+        "trend": trend(nightly, hi, start=lo),
+        "changes": changes(nightly, lo, hi),
+        "note": NOTE,
+    }
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+
+def trend(
+    nightly: Nightly, end: Any = None, *, weeks: int = TREND_WEEKS, start: Any = None
+) -> dict[str, Any]:
+    """The last `weeks` weeks up to `end` against the `weeks` weeks before (DESIGN.md trend).
+
+    Counts are observed nights and cramp nights in each window; the rate ratio (cramp nights
+    per observed night, recent / previous), its exact CI and the exact conditional (binomial)
+    p come from `stats.poisson_rate_ratio(recent_cramp_nights, recent_nights,
+    previous_cramp_nights, previous_nights)`. A window with no observed night leaves them None.
+    Nights before `start` (default: the frame's first night) count as not observed. Keys are
+    TREND_KEYS plus `sentence`.
+    """
+    hi = _day(end) if end is not None else nightly.end
+    lo = _day(start) if start is not None else nightly.start
+    span = 7 * weeks
+    previous_lo = hi - timedelta(days=2 * span - 1)
+    out = _outcomes(nightly, previous_lo, hi)
+    inside = out.index >= pd.Timestamp(lo)
+    observed, cramp = out.observed & inside, out.cramp & inside
+    t0, k0 = int(observed[:span].sum()), int(cramp[:span].sum())
+    t1, k1 = int(observed[span:].sum()), int(cramp[span:].sum())
+    result: dict[str, Any] = {
+        "recent_nights": t1,
+        "recent_cramp_nights": k1,
+        "previous_nights": t0,
+        "previous_cramp_nights": k0,
+        "rate_ratio": None,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
+    }
+    if t1 and t0:
+        rr = stats.poisson_rate_ratio(k1, t1, k0, t0)
+        result.update(rate_ratio=rr.ratio, ci_low=rr.ci_low, ci_high=rr.ci_high, p_value=rr.p_value)
+    result["sentence"] = _trend_sentence(result, weeks)
+    return result
+
+
+def _trend_sentence(t: dict[str, Any], weeks: int) -> str:
+    t1, k1, t0, k0 = (
+        t["recent_nights"],
+        t["recent_cramp_nights"],
+        t["previous_nights"],
+        t["previous_cramp_nights"],
+    )
+    if not t1 or not t0:
+        return (
+            f"Not enough logged nights yet to compare the last {weeks} weeks with the {weeks} "
+            "before."
+        )
+    head = (
+        f"In the last {weeks} weeks cramps came on {k1} of {t1} logged nights "
+        f"({percent(k1, t1)}), against {k0} of {t0} ({percent(k0, t0)}) in the {weeks} "
+        "weeks before"
+    )
+    return head + _rate_tail(t, with_p=True)
+
+
+def _rate_tail(t: dict[str, Any], *, with_p: bool = False) -> str:
+    """The end of a rate sentence: ": 1.8 times the rate (95% CI 0.6 to 6.4, p = 0.26)."."""
+    p = f", p = {t['p_value']:.2g}" if with_p and t.get("p_value") is not None else ""
+    if t["rate_ratio"] is None:
+        if t["ci_low"] is None:
+            return ": no cramp nights in either, so nothing to compare."
+        low = _ratio_text(t["ci_low"])
+        return f": none before, so no ratio (95% CI at least {low} times the rate{p})."
+    text = _ratio_text(t["rate_ratio"])
+    how = "about the same rate" if text == "1.0" else f"{text} times the rate"
+    high = "infinity" if t["ci_high"] is None else _ratio_text(t["ci_high"])
+    return f": {how} (95% CI {_ratio_text(t['ci_low'])} to {high}{p})."
+
+
+# --- before / after ------------------------------------------------------------------------
+
+
+def changes(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[str, Any]]:
+    """Before/after comparisons around each change inside the period, in date order.
+
+    Changes: each regular medicine started or stopped (as-needed medicines are compared as
+    factors instead), and each habit begun: the first night with stretching before bed logged
+    after HABIT_GAP_NIGHTS (14) nights without it, at least half of which were logged as
+    "no stretching" (so that a gap in the diary is not read as a new habit).
+
+    `date` is the first night of the "after" side: the start date, or the day after the last
+    day a stopped medicine was taken. The windows are up to CHANGE_WINDOW_NIGHTS (28) calendar
+    nights, observed or not, on each side, cut at the period's edges: before = the 28 nights
+    up to date - 1, after = date to date + 27. Counts are observed nights and cramp nights;
+    the rate ratio (after / before) and its exact CI come from `stats.poisson_rate_ratio`.
+    Keys are CHANGE_KEYS plus `sentence`, which says that a diary cannot prove cause.
+    """
+    lo, hi = _period(nightly, start, end)
+    out = _outcomes(nightly, lo, hi)
+    events = _medicine_events(nightly, lo, hi) + _habit_events(nightly, out)
+    events.sort(key=lambda e: (e[1], e[0]))
+    return [_compare(out, what, when, kind) for what, when, kind in events]
+
+
+def _medicine_events(nightly: Nightly, lo: date, hi: date) -> list[tuple[str, date, str]]:
+    events = []
+    for med in nightly.medications:
+        if med.get("as_needed"):
+            continue
+        started, stopped = med.get("started"), med.get("stopped")
+        if started is not None and lo < _day(started) <= hi:
+            events.append((f"started {med['name']}", _day(started), "medicine"))
+        if stopped is not None and lo < _day(stopped) + timedelta(days=1) <= hi:
+            events.append((f"stopped {med['name']}", _day(stopped) + timedelta(days=1), "medicine"))
+    return events
+
+
+def _habit_events(nightly: Nightly, out: _Outcomes) -> list[tuple[str, date, str]]:
+    if "stretched" not in nightly.frame.columns:
+        return []
+    column = _rows(nightly.frame, ["stretched"], out.index)["stretched"]
+    done = column.to_numpy(dtype="float64", na_value=np.nan)
+    yes = np.nan_to_num(done, nan=0.0) == 1.0
+    no = done == 0.0
+    gap = HABIT_GAP_NIGHTS
+    if len(yes) <= gap:
+        return []
+    # Counts over the `gap` nights before each night, from cumulative sums (vectorised).
+    yes_before, no_before = _sum_before(yes, gap), _sum_before(no, gap)
+    begins = yes & (np.arange(len(yes)) >= gap) & (yes_before == 0) & (no_before >= gap / 2)
+    return [
+        ("began stretching before bed", out.index[i].date(), "habit")
+        for i in np.flatnonzero(begins)
+    ]
+
+
+def _sum_before(flags: np.ndarray, width: int) -> np.ndarray:
+    """For each i, how many of flags[i - width : i] are true (fewer at the start)."""
+    total = np.concatenate(([0], np.cumsum(flags, dtype="int64")))
+    i = np.arange(len(flags))
+    return total[i] - total[np.maximum(0, i - width)]
+
+
+def _compare(out: _Outcomes, what: str, when: date, kind: str) -> dict[str, Any]:
+    at = int((pd.Timestamp(when) - out.index[0]).days)
+    width = CHANGE_WINDOW_NIGHTS
+    before = slice(max(0, at - width), at)
+    after = slice(at, min(len(out.index), at + width))
+    t0, k0 = int(out.observed[before].sum()), int(out.cramp[before].sum())
+    t1, k1 = int(out.observed[after].sum()), int(out.cramp[after].sum())
+    row: dict[str, Any] = {
+        "what": what,
+        "date": when.isoformat(),
+        "before_nights": t0,
+        "before_cramp_nights": k0,
+        "after_nights": t1,
+        "after_cramp_nights": k1,
+        "rate_ratio": None,
+        "ci_low": None,
+        "ci_high": None,
+    }
+    if t0 and t1:
+        rr = stats.poisson_rate_ratio(k1, t1, k0, t0)
+        row.update(rate_ratio=rr.ratio, ci_low=rr.ci_low, ci_high=rr.ci_high)
+    row["sentence"] = _change_sentence(row, kind)
+    return row
+
+
+def _change_sentence(row: dict[str, Any], kind: str) -> str:
+    what = row["what"][0].upper() + row["what"][1:]
+    when = date.fromisoformat(row["date"])
+    head = f"{what} on {when:%a} {when.day} {when:%b %Y}"
+    if kind == "medicine" and row["what"].startswith("stopped"):
+        last = when - timedelta(days=1)
+        head = f"{what} (last taken {last:%a} {last.day} {last:%b %Y})"
+    caveat = (
+        " Other things may have changed at the same time; a diary cannot prove the "
+        f"{'medicine' if kind == 'medicine' else 'habit'} was the cause."
+    )
+    t0, k0, t1, k1 = (
+        row["before_nights"],
+        row["before_cramp_nights"],
+        row["after_nights"],
+        row["after_cramp_nights"],
+    )
+    if not t0 or not t1:
+        side = "before" if not t0 else "after"
+        return f"{head}: no logged nights {side} it to compare." + caveat
+    body = (
+        f"{head}: cramps on {k0} of {t0} logged nights ({percent(k0, t0)}) in the "
+        f"{CHANGE_WINDOW_NIGHTS} nights before, {k1} of {t1} ({percent(k1, t1)}) in the "
+        f"{CHANGE_WINDOW_NIGHTS} nights from then"
+    )
+    tail = _rate_tail(
+        {"rate_ratio": row["rate_ratio"], "ci_low": row["ci_low"], "ci_high": row["ci_high"]}
+    )
+    return body + tail + caveat
+
+
+# --- weekly table --------------------------------------------------------------------------
+
+
+def weekly(nightly: Nightly) -> pd.DataFrame:
+    """One row per ISO week (index `week`: its Monday) over the frame's nights.
+
+    Columns: nights (of the period in that week; the first and last weeks may be partial),
+    observed, completeness, cramp_nights, cramp_free_nights, episodes, woke_nights,
+    max_severity (Float64, NA without a rated cramp), cramps_per_week and
+    cramp_nights_per_week (per observed week: count / (observed / 7); NaN with no observed
+    night).
+    """
+    out = _outcomes(nightly, nightly.start, nightly.end)
+    week = out.index - pd.to_timedelta(out.index.day_of_week, unit="D")
+    sev = _rows(nightly.frame, ["max_severity"], out.index)["max_severity"]
+    table = pd.DataFrame(
+        {
+            "nights": np.ones(len(out.index), dtype="int64"),
+            "observed": out.observed.astype("int64"),
+            "cramp_nights": out.cramp.astype("int64"),
+            "episodes": out.episodes.astype("int64"),
+            "woke_nights": out.woke.astype("int64"),
+            "max_severity": sev.to_numpy(dtype="float64", na_value=np.nan),
+        },
+        index=out.index,
+    )
+    grouped = table.groupby(pd.DatetimeIndex(week, name="week"))
+    result = grouped[["nights", "observed", "cramp_nights", "episodes", "woke_nights"]].sum()
+    result["max_severity"] = grouped["max_severity"].max().astype("Float64")
+    result["cramp_free_nights"] = result["observed"] - result["cramp_nights"]
+    result["completeness"] = result["observed"] / result["nights"]
+    weeks_observed = result["observed"].where(result["observed"] > 0) / 7.0
+    result["cramps_per_week"] = result["episodes"] / weeks_observed
+    result["cramp_nights_per_week"] = result["cramp_nights"] / weeks_observed
+    order = [
+        "nights",
+        "observed",
+        "completeness",
+        "cramp_nights",
+        "cramp_free_nights",
+        "episodes",
+        "woke_nights",
+        "max_severity",
+        "cramps_per_week",
+        "cramp_nights_per_week",
+    ]
+    return result[order]
