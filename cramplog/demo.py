@@ -64,7 +64,8 @@ Cramps (AASM, AK2012, SEBO2019): 1 to 3 a cramp night (70/23/7%), the first arou
 (mostly 02:00-05:00, sd 1 h 05), the next 15 min to 2 h later; calf 50%, foot 22%, toes 20%,
 arch 5%, thigh 3%; severity 0-10 about 5.5 (sd 1.8); duration log-normal, median 1.5 min,
 15 s to 9.5 min; woken 80% of the time. Two episodes are there for the provider-visit flags:
-one of 14 minutes about 6 weeks before the end, and one with numbness about 3 weeks before.
+one of 14 minutes about 12 days before the end (inside the flags' 4-week look-back), and one
+with numbness about 3 weeks before.
 """
 
 from __future__ import annotations
@@ -375,7 +376,7 @@ def _episodes(rng: np.random.Generator, nights: pd.DataFrame, end: date) -> list
                 }
             )
             moment += timedelta(minutes=float(rng.uniform(15, 120)))
-    _mark(episodes, end - timedelta(days=42), minutes=14.0, severity=8, note="a long one")
+    _mark(episodes, end - timedelta(days=12), minutes=14.0, severity=8, note="a long one")
     _mark(episodes, end - timedelta(days=21), signs=["numbness"], note="foot numb afterwards")
     return episodes
 
