@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from cramplog.config import sqlite_path
@@ -50,12 +50,33 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def make_url_safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file that does not exist yet is created with mode 0600."""
     path = sqlite_path(url)
+    if path is not None and path.is_dir():
+        raise DiaryFileError(f"{path} is a folder, not a diary file; nothing was written")
     if path is not None and not path.exists():
         _create_private_file(path)
-    engine = create_engine(url)
+    elif path is not None and path.stat().st_size == 0:
+        path.chmod(0o600)  # an empty file about to become a diary: health data, owner only
+    try:
+        engine = create_engine(url)
+    except ImportError as exc:
+        raise DiaryFileError(
+            f"cannot open {make_url_safe(url)}: its database driver is not installed ({exc})"
+        ) from None
+    except ArgumentError as exc:
+        raise DiaryFileError(f"cannot open {make_url_safe(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
@@ -79,9 +100,11 @@ def schema_version(engine: Engine) -> str | None:
 
             tables = inspect(conn).get_table_names()
     except DatabaseError as exc:
+        if engine.dialect.name != "sqlite":
+            raise DiaryFileError(f"cannot open {url}: {exc.orig}") from None
         raise DiaryFileError(
             f"{url} is not a cramplog diary (it is not a SQLite database); nothing was written"
-        ) from exc
+        ) from None
     if tables:
         raise DiaryFileError(
             f"{url} is not a cramplog diary (it holds other tables: {', '.join(tables[:5])}); "

@@ -164,15 +164,18 @@ def add_episode(
         note=note,
     )
     session.add(episode)
-    mark = session.scalars(
-        select(NightRecord).where(
-            NightRecord.person_id == who.id, NightRecord.night == episode.night
-        )
-    ).first()
-    if mark is not None:
-        session.delete(mark)
+    replaced = _clear_cramp_free_mark(session, episode.night)
     session.flush()
-    return Logged(episode, mark is not None)
+    return Logged(episode, replaced)
+
+
+def _clear_cramp_free_mark(session: Session, night: date) -> bool:
+    """A cramp on a night marked cramp-free shows the mark was wrong: remove it (undoably)."""
+    mark = session.scalars(select(NightRecord).where(NightRecord.night == night)).first()
+    if mark is None:
+        return False
+    session.delete(mark)
+    return True
 
 
 def live_episodes_on(session: Session, night: date) -> list[Episode]:
@@ -259,6 +262,7 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
         if key == "at":
             found.at = value
             found.night = night_of(value.astimezone(_zone_of(found)), boundary(session))
+            _clear_cramp_free_mark(session, found.night)
         elif key == "signs":
             found.signs = ",".join(check_signs(value))
         else:
@@ -287,6 +291,7 @@ def restore_episode(session: Session, episode_id: int) -> Episode:
             "ID", f"cramp {episode_id} is not deleted", "an ID from: cramplog list --deleted"
         )
     found.deleted_at = None
+    _clear_cramp_free_mark(session, found.night)
     session.flush()
     return found
 
@@ -472,8 +477,8 @@ def add_medication(
         since_text = current.started.isoformat() if current.started else "an unknown date"
         raise InputError(
             "NAME",
-            f"{generic} is already on the list since {since_text}",
-            hint=f"to restart it, first: cramplog meds stop {generic} --on DATE",
+            f"{generic} is already on your list (since {since_text}); nothing was added",
+            hint="to record a change of dose, use a note; see: cramplog meds list",
         )
     med = Medication(
         person_id=who.id, name=generic, dose=dose, started=since, as_needed=as_needed, note=note
@@ -525,10 +530,26 @@ def stop_medication(session: Session, name: str, on: date) -> Medication:
 
 def take_dose(session: Session, name: str, at: datetime, tz: str) -> Dose:
     med = find_medication(session, name)
+    if med.stopped is not None and at.date() > med.stopped:
+        raise InputError(
+            "NAME",
+            f"{med.name} was stopped on {med.stopped}",
+            hint=f"if you take it again: cramplog meds add {med.name} --since DATE",
+        )
     dose = Dose(medication_id=med.id, at=at, tz=tz, date=at.date())
     session.add(dose)
     session.flush()
     return dose
+
+
+def doses(session: Session) -> list[tuple[str, datetime, str, date]]:
+    """Every as-needed dose taken: (medicine, instant, zone, local date), oldest first."""
+    rows = session.execute(
+        select(Medication.name, Dose.at, Dose.tz, Dose.date)
+        .join(Medication, Medication.id == Dose.medication_id)
+        .order_by(Dose.at)
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def medications(session: Session) -> list[Medication]:

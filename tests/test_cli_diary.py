@@ -212,7 +212,8 @@ def test_guided_morning_checkin(cli) -> None:
                 "calf",
                 "right",
                 "90s",
-                "y",  # one cramp
+                "y",
+                "",  # no warning signs: one cramp
                 "1.2L",
                 "0",
                 "n",
@@ -247,6 +248,26 @@ def test_guided_morning_checkin(cli) -> None:
     }
 
 
+def test_guided_checkin_leaves_skipped_answers_unknown(cli) -> None:
+    answers = "\n".join(["1", "", "4am", "", "", "", "", "", "numbness", "", "", "", "", "", ""])
+    r = cli("log", "--guided", input=answers + "\n")
+    assert r.exit_code == 0, r.output
+    (e,) = json.loads(cli("list", "--json").output)["episodes"]
+    assert e["at"] == "2026-11-23T04:00+00:00"  # the time was asked again, not invented
+    assert [e[k] for k in ("severity", "site", "side", "minutes", "woke")] == [None] * 5
+    assert e["signs"] == ["numbness"]
+
+
+def test_guided_checkin_adds_to_a_night_that_has_cramps_without_losing_answers(cli) -> None:
+    cli("log", "5", "--at", "03:00")
+    r = cli("log", "--guided", input="\n".join(["0", "1.8L", "", "", "", "", ""]) + "\n")
+    assert r.exit_code == 0, r.output
+    assert "Already logged for that night: 1 cramp(s) (ID 1)" in r.output
+    data = json.loads(cli("list", "--json").output)
+    assert len(data["episodes"]) == 1 and data["cramp_free_nights"] == []
+    assert data["days"][0]["water_ml"] == 1800
+
+
 def test_guided_checkin_with_no_cramps_marks_the_night_and_reasks_bad_answers(cli) -> None:
     answers = "\n".join(["0", "lots", "2L", "", "", "", "", ""]) + "\n"
     r = cli("log", "--guided", input=answers)
@@ -273,3 +294,46 @@ def test_backup_is_a_readable_private_copy(cli, tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     r = cli("--db", str(target), "list", "--json")
     assert len(json.loads(r.output)["episodes"]) == 1
+
+
+def test_moving_or_restoring_a_cramp_onto_a_cramp_free_night_removes_the_mark(cli) -> None:
+    cli("log", "5", "--at", "2026-11-20 03:00")
+    cli("none", "--night", "2026-11-21")
+    cli("edit", "1", "--at", "2026-11-22 03:00")  # now night 21 Nov
+    assert json.loads(cli("list", "--json").output)["cramp_free_nights"] == []
+    cli("delete", "1")
+    cli("none", "--night", "2026-11-21")
+    cli("restore", "1")
+    data = json.loads(cli("list", "--json").output)
+    assert data["cramp_free_nights"] == [] and data["episodes"][0]["night"] == "2026-11-21"
+
+
+def test_a_night_that_has_not_ended_cannot_be_marked_cramp_free(cli, monkeypatch) -> None:
+    monkeypatch.setenv("CRAMPLOG_NOW", "2026-11-23T20:15:00")
+    r = cli("none", "--night", "2026-11-23")
+    assert r.exit_code == 2 and "has not ended yet" in r.stderr
+    assert cli("none", "--night", "2026-11-22").exit_code == 0
+
+
+def test_log_with_nothing_to_log_and_no_terminal_is_refused(cli, db_path: Path) -> None:
+    r = cli("log")
+    assert r.exit_code == 2 and "nothing to log" in r.stderr
+    assert row_counts(db_path).get("episode", 0) == 0
+
+
+def test_export_holds_doses_aliases_and_notes_and_never_overwrites(cli, tmp_path: Path) -> None:
+    cli("meds", "add", "quinine", "--as-needed", "--since", "2026-11-01")
+    cli("meds", "take", "quinine", "--at", "2026-11-22 23:00")
+    cli("meds", "add", "atorvastatin", "--alias", "Lipitor", "--since", "2026-10-01")
+    cli("none", "--night", "2026-11-20", "--note", "slept well")
+    out = tmp_path / "x.json"
+    cli("export", "-o", str(out))
+    data = json.loads(out.read_text())
+    assert data["doses"] == [
+        {"medicine": "quinine", "at": "2026-11-22T23:00+00:00", "date": "2026-11-22"}
+    ]
+    assert data["medication_aliases"] == {"lipitor": "atorvastatin"}
+    assert data["night_notes"] == {"2026-11-20": "slept well"}
+    r = cli("export", "-o", str(out))
+    assert r.exit_code == 2 and "exists" in r.stderr
+    assert cli("export", "-o", str(out), "--force").exit_code == 0

@@ -102,3 +102,22 @@ def test_writes_are_one_transaction(db_path: Path) -> None:
         raise RuntimeError("power cut")
     with session_scope(engine) as session:
         assert session.execute(text("SELECT COUNT(*) FROM shoe")).scalar() == 0
+
+
+def test_reading_a_mistyped_diary_path_creates_nothing(cli, tmp_path: Path) -> None:
+    typo = tmp_path / "cramplgo.db"
+    for args in (["list"], ["db", "status"], ["stats"], ["check"]):
+        r = cli("--db", str(typo), *args)
+        assert r.exit_code == 1 and "no diary at" in r.stderr, args
+    assert not typo.exists()
+
+
+def test_a_database_url_without_its_driver_is_one_line(cli) -> None:
+    r = cli("--db", "postgresql+psycopg://me@localhost/nothing", "list")
+    assert r.exit_code == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "cannot open" in r.stderr
+
+
+def test_a_folder_is_not_a_diary(cli, tmp_path: Path) -> None:
+    r = cli("--db", str(tmp_path), "log", "5")
+    assert r.exit_code == 1 and "is a folder" in r.stderr

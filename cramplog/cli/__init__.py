@@ -36,6 +36,9 @@ class CramplogGroup(click.Group):
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            return _done(0, standalone_mode)
         except click.NoSuchOption as exc:
             if exc.option_name.lstrip("-").replace(".", "", 1).isdigit():
                 # "cramplog log -1": click takes a negative number for an option
@@ -57,10 +60,13 @@ class CramplogGroup(click.Group):
             return _fail(exc.format_message(), exc.exit_code, standalone_mode)
         except click.Abort:
             return _fail("aborted; nothing was written", 1, standalone_mode)
-        code = rv if isinstance(rv, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return code
+        return _done(rv if isinstance(rv, int) else 0, standalone_mode)
+
+
+def _done(code: int, standalone_mode: bool) -> int:
+    if standalone_mode:
+        sys.exit(code)
+    return code
 
 
 def _fail(message: str, code: int, standalone_mode: bool) -> int:
@@ -74,7 +80,7 @@ class Diary:
     """What every command gets: where the diary is, opened on first use."""
 
     def __init__(self, db: str | None) -> None:
-        self.db = db
+        self.db = db  # from --db or CRAMPLOG_DB; None means the default diary
         self._engine: Engine | None = None
 
     @property
@@ -91,10 +97,25 @@ class Diary:
             self._engine = open_engine(self.url)
         return self._engine
 
+    def check_exists(self) -> None:
+        """Refuse to read a named diary file that is not there (likely a typo in --db).
+
+        Writing creates it, and so does reading the default diary: that is "first use".
+        """
+        from cramplog.config import sqlite_path
+
+        path = sqlite_path(self.url)
+        if self.db and path is not None and not path.exists():
+            raise DiaryFileError(
+                f"no diary at {path}; nothing was created. Check --db / CRAMPLOG_DB, "
+                "or log an entry to start a new diary there."
+            )
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         from cramplog.db import session_scope
 
+        self.check_exists()
         with session_scope(self.engine) as session:
             yield session
 

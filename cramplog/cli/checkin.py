@@ -41,6 +41,14 @@ def _yes_no(text: str) -> bool:
     raise InputError("answer", f"{text!r}", "y or n")
 
 
+def _signs(text: str) -> list[str]:
+    from cramplog import diary as ops
+
+    if text.lower() in ("n", "no", "none", "0"):
+        return []
+    return ops.check_signs(part for part in text.split(",") if part.strip())
+
+
 def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
     """'work boots:9, trainers' -> pairs, each a pair already added (asked again if not)."""
     from cramplog import units
@@ -68,52 +76,58 @@ def morning_checkin(diary: Diary) -> None:
         bound = ops.boundary(session)
         night = timeutil.last_night(current, bound)
         known_shoes = [s.name for s in ops.shoes(session) if not s.retired]
-        previous = ops.episodes(session)[-1:] or None
+        already = [e.id for e in ops.live_episodes_on(session, night)]
         glass = int(ops.setting(session, "glass_ml"))
-    last_site = previous[0].site if previous and previous[0].site else "calf"
-    last_side = previous[0].side if previous and previous[0].side else "left"
 
-    click.echo(f"Good morning. Last night: {timeutil.friendly_date(night)}.")
-    count = _ask(
-        "Cramps last night (0 for none)", lambda t: units.parse_count(t, "cramps", 20), "0"
-    )
+    greeting = "Good morning" if current.hour < 12 else "Hello"
+    click.echo(f"{greeting}. Last night: {timeutil.friendly_date(night)}.")
+    question = "Cramps last night (0 for none)"
+    if already:
+        ids = ", ".join(map(str, already))
+        click.echo(f"Already logged for that night: {len(already)} cramp(s) (ID {ids}).")
+        question = "Any more cramps that night to add? (0 for none)"
+    count = _ask(question, lambda t: units.parse_count(t, "cramps", 20), "0")
     cramps: list[dict[str, Any]] = []
+    skip = " (Enter to skip)"
     for i in range(count or 0):
         label = f"Cramp {i + 1}: " if (count or 0) > 1 else ""
-        when = _ask(
-            f"{label}about what time? (03:10, 2h ago)",
-            lambda t: timeutil.parse_when(t, current),
-            "03:00",
-        )
+        when = None
+        while when is None:  # the time places the cramp in its night: it cannot be skipped
+            when = _ask(
+                f"{label}about what time? (03:10, 2h ago; a guess is fine)",
+                lambda t: timeutil.parse_when(t, current),
+            )
         severity = _ask(
-            f"{label}how bad, 0-10?",
+            f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",
             lambda t: ops.check_severity(units.parse_count(t, "severity", 10)),
-            "5",
         )
         site = _ask(
-            f"{label}where? ({'/'.join(SITES)})",
+            f"{label}where? ({'/'.join(SITES)}){skip}",
             lambda t: ops.check_choice("site", t, SITES),
-            last_site,
         )
         side = _ask(
-            f"{label}side? ({'/'.join(SIDES)})",
+            f"{label}which side? ({'/'.join(SIDES)}){skip}",
             lambda t: ops.check_choice("side", t, SIDES),
-            last_side,
         )
         minutes = _ask(
-            f"{label}how long? (90s, 2m)",
+            f"{label}how long did it last? (90s, 2m){skip}",
             lambda t: units.parse_minutes(t, "minutes", ops.MAX_EPISODE_MINUTES),
-            "2m",
         )
-        woke = _ask(f"{label}did it wake you? (y/n)", _yes_no, "y")
+        woke = _ask(f"{label}did it wake you? (y/n){skip}", _yes_no)
+        signs = _ask(
+            f"{label}any swelling, redness, skin-change, numbness or weakness? "
+            "(comma-separated; Enter for none)",
+            _signs,
+        )
         cramps.append(
             {
-                "at": when or current,
+                "at": when,
                 "severity": severity,
                 "site": site,
                 "side": side,
                 "minutes": minutes,
                 "woke": woke,
+                "signs": signs or [],
             }
         )
 
@@ -175,10 +189,9 @@ def _save(
     from cramplog import diary as ops
 
     with diary.writing(f"morning check-in for night {night}") as session:
-        if cramps:
-            for c in cramps:
-                ops.add_episode(session, tz=tz, **c)
-        else:
+        for c in cramps:
+            ops.add_episode(session, tz=tz, **c)
+        if not cramps and not ops.live_episodes_on(session, night):
             ops.mark_cramp_free(session, night)
         if (
             any(v is not None for v in (water, exercise, stretched, alcohol, caffeine))

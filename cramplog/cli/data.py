@@ -23,6 +23,7 @@ def db_status(diary: Diary) -> None:
     from cramplog import migrate
     from cramplog.db import make_engine, schema_version
 
+    diary.check_exists()
     engine = make_engine(diary.url)
     version = schema_version(engine)
     head = migrate.head_revision()
@@ -111,12 +112,17 @@ def backup(diary: Diary, output: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File (default: stdout).",
 )
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @pass_diary
-def export(diary: Diary, output: Path | None) -> None:
+def export(diary: Diary, output: Path | None, force: bool) -> None:
     """Everything in the diary as JSON (it contains health data: keep it private)."""
     from cramplog import diary as ops
     from cramplog.cli.entries import day_dict, episode_dict
     from cramplog.cli.things import med_line
+    from cramplog.timeutil import iso_local
+
+    if output is not None and output.exists() and not force:
+        raise click.UsageError(f"--output: {output} exists; choose a new name, or add --force")
 
     with diary.reading() as session:
         who = ops.person(session, create=False)
@@ -131,6 +137,9 @@ def export(diary: Diary, output: Path | None) -> None:
             "settings": ops.settings(session),
             "episodes": [episode_dict(e) for e in ops.episodes(session, include_deleted=True)],
             "cramp_free_nights": [n.night.isoformat() for n in ops.cramp_free_nights(session)],
+            "night_notes": {
+                n.night.isoformat(): n.note for n in ops.cramp_free_nights(session) if n.note
+            },
             "days": [day_dict(d) for d in ops.days(session)],
             "shoes": [
                 {"name": s.name, "fit": s.fit, "kind": s.kind, "retired": s.retired}
@@ -146,6 +155,11 @@ def export(diary: Diary, output: Path | None) -> None:
                     "summary": med_line(m),
                 }
                 for m in ops.medications(session)
+            ],
+            "medication_aliases": ops.medication_aliases(session),
+            "doses": [
+                {"medicine": name, "at": iso_local(at, tz), "date": day.isoformat()}
+                for name, at, tz, day in ops.doses(session)
             ],
         }
     text = json.dumps(data, indent=2)

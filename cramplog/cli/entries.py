@@ -39,7 +39,8 @@ def episode_line(e: Episode, tz_default: str | None = None) -> str:
         parts.append("woke you")
     if e.sign_list:
         parts.append("signs: " + ", ".join(e.sign_list))
-    return f"{', '.join(parts)}; night of {friendly_date(e.night)} ({local:%H:%M})"
+    at = f"{local:%a} {local.day} {local:%b %H:%M}"
+    return f"{', '.join(parts)}; night of {friendly_date(e.night)} (at {at})"
 
 
 def _zone(name: str) -> Any:
@@ -118,6 +119,14 @@ def log(
 
         morning_checkin(diary)
         return
+    if nothing_given:
+        from cramplog.errors import InputError
+
+        raise InputError(
+            "SEVERITY",
+            "nothing to log",
+            "a severity 0-10 and details, e.g. cramplog log 6 --at 03:10 --site calf",
+        )
 
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
@@ -163,14 +172,18 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     """Record a night without cramps (a missing night is unknown, not cramp-free)."""
     from cramplog import diary as ops
     from cramplog import journal, timeutil
+    from cramplog.errors import InputError
 
     with diary.writing("marked a night cramp-free") as session:
         current, _ = clock(session)
-        which = (
-            timeutil.parse_date(night, current.date(), "--night")
-            if night
-            else timeutil.last_night(current, ops.boundary(session))
-        )
+        last = timeutil.last_night(current, ops.boundary(session))
+        which = timeutil.parse_date(night, current.date(), "--night") if night else last
+        if which > last:
+            raise InputError(
+                "--night",
+                f"the night of {which.isoformat()} has not ended yet",
+                f"a night up to last night ({last.isoformat()})",
+            )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
     click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. Undo with: cramplog undo")
