@@ -337,3 +337,9 @@ def test_export_holds_doses_aliases_and_notes_and_never_overwrites(cli, tmp_path
     r = cli("export", "-o", str(out))
     assert r.exit_code == 2 and "exists" in r.stderr
     assert cli("export", "-o", str(out), "--force").exit_code == 0
+
+
+def test_a_misspelt_listed_medicine_gets_a_did_you_mean(cli) -> None:
+    out = cli("meds", "add", "hydrochlorthiazide").output
+    assert "Did you mean hydrochlorothiazide?" in out
+    assert "Did you mean" not in cli("meds", "add", "metformin").output

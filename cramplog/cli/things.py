@@ -139,6 +139,15 @@ def _association(session: Session, med: Medication) -> str | None:
 
     found = knowledge.match_medication(med.name, medication_aliases(session))
     if found is None:
+        import difflib
+
+        generics = [g for c in knowledge.medication_classes() for g in c.generics]
+        close = difflib.get_close_matches(med.name, generics, n=1, cutoff=0.8)
+        if close:
+            return (
+                f"Did you mean {close[0]}? Names are kept as typed; to correct it: "
+                f"cramplog undo, then cramplog meds add {close[0]!r} --alias {med.name!r}"
+            )
         return None
     return (
         f"Note: {found.name} have been reported in association with night cramps "
