@@ -290,7 +290,8 @@ def _clock(hours_after_18: float) -> str:
 
 
 def _integer_y(ax: Axes) -> None:
-    ax.yaxis.set_major_locator(ticker.MaxNLocator(integer=True, min_n_ticks=3))
+    # min_n_ticks=1: with only a cramp or two, ticks 0 and 1 beat fractions of a cramp.
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(integer=True, min_n_ticks=1))
 
 
 def _sev_grey(severity: float | None) -> str:
@@ -539,8 +540,8 @@ def time_of_night(
     _title(
         fig,
         title,
-        f"{hours.size} cramps by the half hour they began; dashed line: the middle "
-        f"(median) time, {_clock(median)}",
+        f"{hours.size} cramp{'' if hours.size == 1 else 's'} by the half hour they began; "
+        f"dashed line: the middle (median) time, {_clock(median)}",
     )
     ax = fig.add_subplot(_grid(fig)[0])
     lo_h = min(3.0, math.floor(hours.min()))
