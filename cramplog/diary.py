@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cramplog import config
@@ -299,10 +299,14 @@ def restore_episode(session: Session, episode_id: int) -> Episode:
 # --- days and shoes ------------------------------------------------------------------------
 
 
+def _shoe_named(session: Session, name: str) -> Shoe | None:
+    # Compared in Python: SQLite's lower() folds ASCII only, and a pair may be called "Łapcie".
+    wanted = name.strip().casefold()
+    return next((s for s in session.scalars(select(Shoe)) if s.name.casefold() == wanted), None)
+
+
 def find_shoe(session: Session, name: str) -> Shoe:
-    found = session.scalars(
-        select(Shoe).where(func.lower(Shoe.name) == name.strip().lower())
-    ).first()
+    found = _shoe_named(session, name)
     if found is None:
         names = [s.name for s in session.scalars(select(Shoe).order_by(Shoe.name))]
         raise InputError(
@@ -320,7 +324,7 @@ def add_shoe(session: Session, name: str, fit: str = "good", kind: str | None = 
     clean = name.strip()
     if not clean or ":" in clean:
         raise InputError("NAME", f"{name!r} cannot name a pair", "a name without ':'")
-    exists = session.scalars(select(Shoe).where(func.lower(Shoe.name) == clean.lower())).first()
+    exists = _shoe_named(session, clean)
     if exists is not None:
         raise InputError(
             "NAME",

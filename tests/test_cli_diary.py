@@ -343,3 +343,11 @@ def test_a_misspelt_listed_medicine_gets_a_did_you_mean(cli) -> None:
     out = cli("meds", "add", "hydrochlorthiazide").output
     assert "Did you mean hydrochlorothiazide?" in out
     assert "Did you mean" not in cli("meds", "add", "metformin").output
+
+
+def test_shoe_names_match_whatever_the_case_in_any_alphabet(cli) -> None:
+    assert cli("shoes", "add", "Łapcie").exit_code == 0
+    assert cli("day", "--shoes", "łapcie:2").exit_code == 0
+    assert cli("shoes", "add", "ŁAPCIE").exit_code == 2
+    (day,) = json.loads(cli("list", "--json").output)["days"]
+    assert day["shoes"][0]["name"] == "Łapcie"
