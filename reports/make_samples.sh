@@ -19,6 +19,7 @@ export CRAMPLOG_NOW="2026-11-23T08:00:00"
 export TZ="Europe/London"
 export SOURCE_DATE_EPOCH=1795420800 # 2026-11-23 08:00 UTC
 unset CRAMPLOG_DB || true
+cd "$tmp" # run the installed cramplog, never the sources beside this script
 
 "$py" -m cramplog demo --db-path "$tmp/demo.db" >/dev/null
 "$py" -m cramplog --db "$tmp/demo.db" report weekly -o "$here/weekly.pdf"
