@@ -6,7 +6,6 @@ matplotlib, pandas and the analysis are imported inside the commands, so that `c
 
 from __future__ import annotations
 
-import atexit
 import gc
 import re
 from collections.abc import Iterator
@@ -45,9 +44,6 @@ CHART_NAMES = tuple(CHART_WEEKS)
 # --- shared helpers ------------------------------------------------------------------------
 
 
-_freeze_at_exit = False
-
-
 @contextmanager
 def _no_collector() -> Iterator[None]:
     """Run a report without the cyclic garbage collector, and skip its final pass at exit.
@@ -58,12 +54,8 @@ def _no_collector() -> Iterator[None]:
     makes little cyclic garbage, so memory stays small. The collector is switched back on
     afterwards, so that running the command in-process (tests) leaves it as it was.
     """
-    global _freeze_at_exit
     was_enabled = gc.isenabled()
-    gc.disable()
-    if not _freeze_at_exit:
-        atexit.register(gc.freeze)  # runs before the interpreter's final collection
-        _freeze_at_exit = True
+    gc.disable()  # cramplog.cli registers gc.freeze at exit, which skips the final pass
     try:
         yield
     finally:
