@@ -101,4 +101,8 @@ def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> P
 
 def check(engine: Engine) -> None:
     """Raise if the models and the migrations disagree (Alembic's autogenerate check)."""
-    command.check(alembic_config(engine))
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # Alembic prints its own success line
+        command.check(alembic_config(engine))
