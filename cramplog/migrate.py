@@ -6,6 +6,7 @@ because Alembic costs tens of milliseconds to import and `cramplog log` has none
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
@@ -27,7 +28,8 @@ def script_location() -> str:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
-    cfg = Config()
+    # cramplog says what happened in its own words; Alembic's own lines would only confuse.
+    cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", script_location())
     if engine is not None:
         cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -101,8 +103,4 @@ def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> P
 
 def check(engine: Engine) -> None:
     """Raise if the models and the migrations disagree (Alembic's autogenerate check)."""
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):  # Alembic prints its own success line
-        command.check(alembic_config(engine))
+    command.check(alembic_config(engine))
