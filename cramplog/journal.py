@@ -91,6 +91,7 @@ def _before_commit(session: Session) -> None:
     session.flush()
     session.info.pop("journal")
     change: Change = journal["change"]
+    session.info["journal_rows"] = len(journal["rows"])
     if not journal["rows"]:
         if change in session.new:
             session.expunge(change)

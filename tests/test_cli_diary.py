@@ -351,3 +351,11 @@ def test_shoe_names_match_whatever_the_case_in_any_alphabet(cli) -> None:
     assert cli("shoes", "add", "ŁAPCIE").exit_code == 2
     (day,) = json.loads(cli("list", "--json").output)["days"]
     assert day["shoes"][0]["name"] == "Łapcie"
+
+
+def test_a_command_that_changes_nothing_does_not_offer_an_undo(cli) -> None:
+    cli("log", "3", "--at", "2026-11-20 03:00")
+    assert "Undo with" in cli("none", "--night", "2026-11-21").output
+    again = cli("none", "--night", "2026-11-21").output
+    assert "Undo with" not in again and "already recorded" in again
+    assert "logged cramp" not in cli("undo").output  # undid the first `none`, as said

@@ -86,6 +86,7 @@ class Diary:
     def __init__(self, db: str | None) -> None:
         self.db = db  # from --db or CRAMPLOG_DB; None means the default diary
         self._engine: Engine | None = None
+        self.changed = False  # whether the last `writing` block changed anything
 
     @property
     def url(self) -> str:
@@ -132,6 +133,12 @@ class Diary:
         with session_scope(self.engine, write=True) as session:
             journal.track(session, summary)
             yield session
+        self.changed = bool(session.info.get("journal_rows"))
+
+    @property
+    def undo_hint(self) -> str:
+        """What to say after a write: how to undo it, or that nothing needed writing."""
+        return "Undo with: cramplog undo" if self.changed else "(That was already recorded.)"
 
 
 pass_diary = click.make_pass_decorator(Diary)

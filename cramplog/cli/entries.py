@@ -186,7 +186,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
             )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
-    click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. Undo with: cramplog undo")
+    click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. {diary.undo_hint}")
 
 
 def day_line(d: Day) -> str:
@@ -288,7 +288,7 @@ def day(
         )
         line = day_line(record)
         journal.describe(session, f"day {which}: {line}")
-    click.echo(f"Day {timeutil.friendly_date(which)}: {line}. Undo with: cramplog undo")
+    click.echo(f"Day {timeutil.friendly_date(which)}: {line}. {diary.undo_hint}")
 
 
 def episode_dict(e: Episode) -> dict[str, Any]:
@@ -493,7 +493,7 @@ def edit(
             note=note,
         )
         line = episode_line(e)
-    click.echo(f"Cramp {episode_id}: {line}. Undo with: cramplog undo")
+    click.echo(f"Cramp {episode_id}: {line}. {diary.undo_hint}")
 
 
 @click.command()
