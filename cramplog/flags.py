@@ -549,10 +549,17 @@ def _new_medicine(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
             continue
         name = str(med["name"])
         before_text = "none" if k0 == 0 else str(k0)
+        logged_before = before.index[before["observed"].astype(bool)]
+        # The diary may reach back less than the full window: say how far it does.
+        span = (
+            f"the {months} months before"
+            if len(logged_before)
+            and logged_before[0].date() <= _months_before(started, months) + timedelta(days=7)
+            else f"the diary before it (from {_day(logged_before[0].date(), last)})"
+        )
         message = (
             f"Cramps on {k1} of {t1} nights logged since {name} was started on "
-            f"{_day(started, last)}, against {before_text} of {t0} nights logged in the "
-            f"{months} months before"
+            f"{_day(started, last)}, against {before_text} of {t0} nights logged in {span}"
             + (f" ({_ratio_text(result)})" if result is not None else "")
             + f". {name.capitalize()} is on the list of medicines reported in association "
             f"with night cramps ({found.name}: {found.association})."
