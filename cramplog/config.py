@@ -167,6 +167,9 @@ _SETTINGS: list[Setting] = [
 ]
 
 
+_BASE = {s.key: s for s in _SETTINGS}  # coerce() of these needs no rule files (logging path)
+
+
 @cache
 def settings() -> dict[str, Setting]:
     """Every setting with its default, including the provider-visit rule thresholds.
@@ -200,8 +203,7 @@ def parse_setting(key: str, text: str) -> object:
 
 def coerce(key: str, stored: str | None) -> object:
     """A stored setting value as its proper type, or the default when unset or unreadable."""
-    base = {s.key: s for s in _SETTINGS}
-    setting = base[key] if key in base else settings()[key]
+    setting = _BASE.get(key) or settings()[key]
     if stored is None:
         return setting.default
     try:

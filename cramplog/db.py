@@ -125,15 +125,19 @@ def open_engine(url: str, *, upgrade: bool = True) -> Engine:
         return engine
     from cramplog import migrate
 
-    if version not in (None, "base") and not migrate.is_known_revision(version):
+    if migrate.is_newer(version):
         engine.dispose()
-        raise DiaryFileError(
-            f"this diary was written by a newer cramplog (schema {version}); "
-            "upgrade cramplog to open it. Nothing was written."
-        )
+        raise newer_diary(version)
     if upgrade:
         migrate.upgrade(engine)
     return engine
+
+
+def newer_diary(version: str | None) -> DiaryFileError:
+    return DiaryFileError(
+        f"this diary was written by a newer cramplog (schema {version}); "
+        "upgrade cramplog to open it. Nothing was written."
+    )
 
 
 @contextmanager

@@ -36,7 +36,7 @@ from cramplog.models import (
     Shoe,
     utcnow,
 )
-from cramplog.timeutil import night_of, parse_boundary
+from cramplog.timeutil import night_of, parse_boundary, zone
 
 MAX_EPISODE_MINUTES = 240.0  # a cramp logged as lasting longer than 4 h is almost surely a typo
 MAX_EXERCISE_MINUTES = 24 * 60.0
@@ -261,7 +261,7 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
             continue
         if key == "at":
             found.at = value
-            found.night = night_of(value.astimezone(_zone_of(found)), boundary(session))
+            found.night = night_of(value.astimezone(zone(found.tz)), boundary(session))
             _clear_cramp_free_mark(session, found.night)
         elif key == "signs":
             found.signs = ",".join(check_signs(value))
@@ -269,12 +269,6 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
             setattr(found, key, checks[key](value) if key in checks else value)
     session.flush()
     return found
-
-
-def _zone_of(found: Episode) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(found.tz)
 
 
 def delete_episode(session: Session, episode_id: int) -> Episode:

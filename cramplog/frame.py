@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from cramplog import diary as ops
 from cramplog import knowledge
 from cramplog.models import SIGNS, Day, DayShoe, Dose, Episode, Medication, NightRecord, Shoe
+from cramplog.timeutil import zone
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
     frame["night"] = pd.to_datetime(frame["night"])
     # Local wall time of each episode, as hours after 18:00 on the evening of its night.
     local = [
-        at.astimezone(_zone(tz)).replace(tzinfo=None)
+        at.astimezone(zone(tz)).replace(tzinfo=None)
         for at, tz in zip(frame["at"], frame["tz"], strict=True)
     ]
     frame["local"] = pd.to_datetime(local)
@@ -115,17 +116,6 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
     frame["minutes"] = frame["minutes"].astype("Float64")
     frame["woke"] = frame["woke"].astype("boolean")
     return frame
-
-
-_ZONES: dict[str, Any] = {}
-
-
-def _zone(name: str) -> Any:
-    if name not in _ZONES:
-        from zoneinfo import ZoneInfo
-
-        _ZONES[name] = ZoneInfo(name)
-    return _ZONES[name]
 
 
 def build(session: Session, start: date | None = None, end: date | None = None) -> Nightly:

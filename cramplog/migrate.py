@@ -54,6 +54,11 @@ def is_known_revision(revision: str) -> bool:
         return False
 
 
+def is_newer(version: str | None) -> bool:
+    """A stamped revision this cramplog does not know: written by a newer cramplog."""
+    return version not in (None, "base") and not is_known_revision(version)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

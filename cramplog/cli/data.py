@@ -32,7 +32,7 @@ def db_status(diary: Diary) -> None:
     click.echo(f"current: {head}")
     if version == head:
         click.echo("Up to date.")
-    elif version not in (None, "base") and not migrate.is_known_revision(version):
+    elif migrate.is_newer(version):
         click.echo("This diary is newer than this cramplog: upgrade cramplog.")
     else:
         click.echo("An upgrade is due; it runs on next use, or now with: cramplog db upgrade")
@@ -43,8 +43,7 @@ def db_status(diary: Diary) -> None:
 def db_upgrade(diary: Diary) -> None:
     """Bring the diary to the current schema (a backup is written beside it first)."""
     from cramplog import migrate
-    from cramplog.db import make_engine, schema_version
-    from cramplog.errors import DiaryFileError
+    from cramplog.db import make_engine, newer_diary, schema_version
 
     engine = make_engine(diary.url)
     version = schema_version(engine)
@@ -52,8 +51,8 @@ def db_upgrade(diary: Diary) -> None:
     if version == head:
         click.echo(f"Already at {head}.")
         return
-    if version not in (None, "base") and not migrate.is_known_revision(version):
-        raise DiaryFileError(f"this diary (schema {version}) is newer than this cramplog")
+    if migrate.is_newer(version):
+        raise newer_diary(version)
     copy = migrate.upgrade(engine)
     click.echo(f"Upgraded {version or 'new diary'} -> {head}.")
     if copy:

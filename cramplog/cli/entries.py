@@ -25,10 +25,10 @@ def clock(session: Session) -> tuple[datetime, str]:
 
 
 def episode_line(e: Episode, tz_default: str | None = None) -> str:
-    from cramplog.timeutil import friendly_date
+    from cramplog.timeutil import friendly_date, zone
     from cramplog.units import format_minutes
 
-    local = e.at.astimezone(_zone(e.tz))
+    local = e.at.astimezone(zone(e.tz))
     parts = [f"severity {e.severity}" if e.severity is not None else "severity not rated"]
     where = " ".join(p for p in (e.site, f"({e.side})" if e.side else None) if p)
     if where:
@@ -41,12 +41,6 @@ def episode_line(e: Episode, tz_default: str | None = None) -> str:
         parts.append("signs: " + ", ".join(e.sign_list))
     at = f"{local:%a} {local.day} {local:%b %H:%M}"
     return f"{', '.join(parts)}; night of {friendly_date(e.night)} (at {at})"
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
@@ -382,7 +376,7 @@ def list_(
 
 
 def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
-    from cramplog.timeutil import friendly_date
+    from cramplog.timeutil import friendly_date, zone
 
     if first is None:
         candidates = [e.night for e in found] + free
@@ -402,7 +396,7 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
             observed += 1
             for i, e in enumerate(by_night[night]):
                 label = friendly_date(night) if i == 0 else ""
-                local = e.at.astimezone(_zone(e.tz))
+                local = e.at.astimezone(zone(e.tz))
                 where = " ".join(p for p in (e.site, e.side) if p) or "-"
                 extra = ", ".join(e.sign_list + ([e.note] if e.note else []))
                 if e.deleted_at is not None:
@@ -476,7 +470,7 @@ def edit(
     with diary.writing(f"edited cramp {episode_id}") as session:
         current, _ = clock(session)
         e = ops.episode(session, episode_id)
-        at = timeutil.parse_when(when, current.astimezone(_zone(e.tz))) if when else None
+        at = timeutil.parse_when(when, current.astimezone(timeutil.zone(e.tz))) if when else None
         e = ops.edit_episode(
             session,
             episode_id,
