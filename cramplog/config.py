@@ -112,9 +112,9 @@ def _zone(text: str) -> str:
 
 def _choice(*options: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
-        if text.lower() not in options:
-            raise ValueError(" or ".join(options))
-        return text.lower()
+        if text.strip().lower() not in options:
+            raise ValueError(" or ".join(repr(o) if o == "" else o for o in options))
+        return text.strip().lower()
 
     return parse
 
@@ -163,6 +163,31 @@ _SETTINGS: list[Setting] = [
         "first day of a 2-week baseline for responder status ('' for none)",
     ),
     Setting("paper", "a4", _choice("a4", "letter"), "paper size of PDF reports"),
+    Setting(
+        "units",
+        "metric",
+        _choice("metric", "us"),
+        "how amounts are shown: metric (mL, L) or us (fl oz, cups); either is accepted as input",
+    ),
+    Setting(
+        "date_order",
+        "",
+        _choice("", "dmy", "mdy"),
+        "how to read all-number dates such as 4/11: dmy (4 Nov) or mdy (Apr 11); '' accepts "
+        "only unambiguous ones",
+    ),
+    Setting(
+        "min_rate_nights",
+        7,
+        _int(1, 366),
+        "logged nights a period needs before cramplog gives a per-week rate or compares it",
+    ),
+    Setting(
+        "finding_q",
+        0.10,
+        _float(0, 1),
+        "a factor is called a finding only with enough data and a Benjamini-Hochberg q below this",
+    ),
     Setting("report_dir", "", _text, "folder for reports; '' means a reports folder by the diary"),
 ]
 

@@ -25,3 +25,11 @@ class InputError(ValueError):
 
 class DiaryFileError(RuntimeError):
     """The database file cannot be used safely: not a cramplog diary, or newer than we are."""
+
+
+class FaultError(RuntimeError):
+    """The machine failed us (disk full, read-only, I/O error, permission): one line, exit 1.
+
+    Never raised for bad input, and never reported as "not a diary": the message names the
+    cause so that a person knows it is the disk, not their diary.
+    """

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cramplog import __version__
-from cramplog.errors import DiaryFileError, InputError
+from cramplog.errors import DiaryFileError, FaultError, InputError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,8 +58,13 @@ class CramplogGroup(click.Group):
             return _fail(f"{exc.format_message()}{hint}", 2, standalone_mode)
         except InputError as exc:
             return _fail(str(exc), 2, standalone_mode)
-        except DiaryFileError as exc:
+        except (DiaryFileError, FaultError) as exc:
             return _fail(str(exc), 1, standalone_mode)
+        except OSError as exc:
+            # A fault no command anticipated: still one line naming the cause, never a traceback.
+            from cramplog.files import fault
+
+            return _fail(str(fault(exc)), 1, standalone_mode)
         except click.ClickException as exc:
             return _fail(exc.format_message(), exc.exit_code, standalone_mode)
         except click.Abort:
