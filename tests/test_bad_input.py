@@ -227,3 +227,13 @@ def test_clock_changes_in_the_diarys_zone(
     assert (
         json.loads(cli("show", "1", "--json").stdout)["at"] == f"{fold.replace(' ', 'T')}{offsets}"
     )
+
+
+@pytest.mark.parametrize("typed", ["\r", "a\nb", "\x1b[2J", "\udcff"])
+def test_control_characters_typed_back_in_an_error_stay_one_escaped_line(cli, typed: str) -> None:
+    # found by tests/test_fuzz.py: click's own messages repeat the value as typed
+    r = cli("backup", typed)
+    assert r.exit_code == 2
+    line = r.stderr.rstrip("\n")
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert typed.encode("unicode_escape", "backslashreplace").decode() in line
