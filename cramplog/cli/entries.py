@@ -217,7 +217,9 @@ def day_line(d: Day) -> str:
     "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
 )
 @click.option(
-    "--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz."
+    "--water",
+    metavar="AMOUNT",
+    help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz, 50 fl oz, 6 cups.",
 )
 @click.option("--exercise", metavar="MIN", help="Minutes of exercise (0 for none): 30, 1h, 45m.")
 @click.option(

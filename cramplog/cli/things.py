@@ -428,10 +428,12 @@ def profile_set(
     for text in add:
         if knowledge.find_condition(text) is None:
             near = words.close_to(text, knowledge.condition_words(), n=1, cutoff=0.8)
-            if near:
+            meant = knowledge.find_condition(near[0]) if near else None
+            if meant is not None:
                 click.echo(
-                    f"{text!r} is kept as you wrote it. Did you mean {near[0]}? To correct it: "
-                    f"cramplog profile set --remove-condition {text!r} --condition {near[0]!r}"
+                    f"{text!r} is kept as you wrote it. Did you mean {meant.name}? To correct "
+                    f"it: cramplog profile set --remove-condition {text!r} "
+                    f"--condition {meant.id!r}"
                 )
 
 
