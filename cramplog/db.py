@@ -20,7 +20,7 @@ from cramplog.config import sqlite_path
 from cramplog.errors import DiaryFileError
 
 # The newest migration this code knows. tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 BUSY_TIMEOUT_MS = 15_000
 
