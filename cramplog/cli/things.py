@@ -120,7 +120,8 @@ def meds_add(
     aliases: tuple[str, ...],
     note: str | None,
 ) -> None:
-    """Add a medicine you take (its generic name, e.g. atorvastatin)."""
+    """Add a medicine you take: its generic name (atorvastatin), or a common brand name or
+    abbreviation of a listed one (Lipitor, HCTZ), which is recorded as its generic."""
     from cramplog import diary as ops
     from cramplog import timeutil
     from cramplog.cli.entries import clock
