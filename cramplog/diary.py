@@ -651,13 +651,22 @@ def active_medication(session: Session, generic: str) -> Medication | None:
 
 
 def find_medication(session: Session, name: str) -> Medication:
-    generic = generic_name(session, name)
-    med = (
-        active_medication(session, generic)
-        or session.scalars(
-            select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
-        ).first()
-    )
+    """The record `name` refers to: the current one, else the latest.
+
+    A name is read as `meds add` reads it (HCTZ -> hydrochlorothiazide); a diary written
+    before cramplog knew brand names may hold the name as typed ("hctz"), so that is tried
+    next, and `meds edit hctz --name hydrochlorothiazide` can still reach it.
+    """
+    med = None
+    for generic in dict.fromkeys((generic_name(session, name), _medicine_key(name))):
+        med = (
+            active_medication(session, generic)
+            or session.scalars(
+                select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
+            ).first()
+        )
+        if med is not None:
+            break
     if med is None:
         names = sorted({m.name for m in medications(session)})
         near = words.did_you_mean(name, [*names, *medication_aliases(session)])

@@ -514,3 +514,28 @@ def test_checkin_shoes_get_did_you_mean_and_add_to_the_day(cli) -> None:
     assert r.exit_code == 0, r.output
     assert "did you mean work boots?" in r.output
     assert _day_shoes(cli) == [("slippers", 2.0), ("work boots", 9.0)]
+
+
+def test_a_medicine_recorded_as_hctz_before_is_still_read_and_can_be_renamed(
+    cli, db_path: Path
+) -> None:
+    import sqlite3
+
+    cli("meds", "add", "hydrochlorothiazide", "--since", "2026-10-01")
+    with sqlite3.connect(db_path) as conn:  # as an older cramplog stored it: the name as typed
+        conn.execute("UPDATE medication SET name = 'hctz'")
+    assert _meds(cli)["hctz"]["cramp_associated"] is True  # flags read the shipped name too
+    assert cli("meds", "stop", "HCTZ", "--on", "2026-11-01").exit_code == 0
+    assert cli("meds", "edit", "hctz", "--name", "hydrochlorothiazide").exit_code == 0
+    med = _meds(cli)["hydrochlorothiazide"]
+    assert (med["started"], med["stopped"]) == ("2026-10-01", "2026-11-01")
+
+
+def test_free_text_conditions_do_not_trouble_check_or_the_packet(cli, tmp_path: Path) -> None:
+    cli("profile", "set", "--condition", "high blood pressure", "--condition", "diabetic")
+    cli("log", "5", "--at", "2026-11-21 03:00")
+    r = cli("check", "--json")
+    assert r.exit_code == 0, r.output
+    assert [c["id"] for c in json.loads(r.output)["conditions"]] == ["diabetes"]
+    r = cli("report", "appointment", "-o", str(tmp_path / "a.pdf"))
+    assert r.exit_code == 0, r.output
