@@ -164,9 +164,11 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @click.option(
     "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
 )
-@click.option("--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other.")
-@click.option("--side", metavar="SIDE", help="left/right/both.")
-@click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1.5 (minutes).")
+@click.option(
+    "--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other (calves, big toe... too)."
+)
+@click.option("--side", metavar="SIDE", help="left/right/both (l, r, b, both legs... too).")
+@click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1m30s, 1.5 (minutes).")
 @click.option("--woke/--no-woke", default=None, help="Did it wake you?")
 @click.option("--relief", metavar="TEXT", help="What eased it (stretching, walking...).")
 @click.option(
@@ -320,7 +322,9 @@ def day_line(d: Day) -> str:
     "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
 )
 @click.option(
-    "--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz."
+    "--water",
+    metavar="AMOUNT",
+    help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz, 50 fl oz, 6 cups.",
 )
 @click.option("--exercise", metavar="MIN", help="Minutes of exercise (0 for none): 30, 1h, 45m.")
 @click.option(
@@ -328,7 +332,8 @@ def day_line(d: Day) -> str:
     "activities",
     multiple=True,
     metavar="KIND",
-    help="walking, cardio, strength, balance, flexibility... (repeatable)",
+    help="walking, cardio, strength, balance, flexibility... (repeatable; walked, jogging, "
+    "weights, yoga... are read too)",
 )
 @click.option("--stretched/--no-stretched", default=None, help="Stretched calves before bed?")
 @click.option(
@@ -336,7 +341,20 @@ def day_line(d: Day) -> str:
     "shoes_worn",
     multiple=True,
     metavar="NAME[:HOURS]",
-    help="A pair worn, with hours (repeatable).",
+    help="A pair worn, with hours (repeatable). Adds to the pairs already recorded that day; "
+    "the same pair again changes its hours.",
+)
+@click.option(
+    "--remove-shoes",
+    "remove_shoes",
+    multiple=True,
+    metavar="NAME",
+    help="Take a pair off that day (repeatable).",
+)
+@click.option(
+    "--clear-shoes",
+    is_flag=True,
+    help="Take every pair off that day (its shoes are then unknown); --shoes may add new ones.",
 )
 @click.option("--alcohol", metavar="N", help="Alcoholic drinks.")
 @click.option("--caffeine", metavar="N", help="Caffeinated drinks.")
@@ -351,12 +369,20 @@ def day(
     activities: tuple[str, ...],
     stretched: bool | None,
     shoes_worn: tuple[str, ...],
+    remove_shoes: tuple[str, ...],
+    clear_shoes: bool,
     alcohol: str | None,
     caffeine: str | None,
     sitting: str | None,
     note: str | None,
 ) -> None:
-    """Record a day's factors: the exposures for that evening's night. Repeat to update."""
+    """Record a day's factors: the exposures for that evening's night. Repeat to update.
+
+    \b
+    Shoes add up over calls:
+      cramplog day --shoes "work boots:9"     then  cramplog day --shoes slippers:3
+    records both pairs; to take one off: cramplog day --remove-shoes slippers
+    """
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
 
@@ -380,6 +406,8 @@ def day(
             activities=activities,
             stretched=stretched,
             shoes_worn=[units.split_shoe(s) for s in shoes_worn],
+            remove_shoes=remove_shoes,
+            clear_shoes=clear_shoes,
             alcohol=units.parse_count(alcohol, "--alcohol") if alcohol is not None else None,
             caffeine=units.parse_count(caffeine, "--caffeine") if caffeine is not None else None,
             sitting_hours=units.parse_hours(sitting, "--sitting") if sitting is not None else None,
