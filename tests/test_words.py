@@ -400,7 +400,7 @@ def test_meds_remove_takes_the_doses_and_undo_brings_all_back(cli, db_path: Path
     assert r.exit_code == 0 and "Removed naproxn, as needed, since 2026-11-01." in r.output
     after = row_counts(db_path)
     assert (after["medication"], after["dose"], after["medication_alias"]) == (0, 0, 0)
-    assert cli("undo").exit_code == 0
+    assert "Undone: removed medicine naproxn, as needed" in cli("undo").output
     assert row_counts(db_path)["dose"] == before["dose"] == 2
     assert row_counts(db_path)["medication_alias"] == 1
     assert list(_meds(cli)) == ["naproxn"]
