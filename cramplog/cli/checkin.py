@@ -11,7 +11,7 @@ Ctrl-C writes nothing. Every question has a flag on `log` or `day`, so scripts n
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -91,6 +91,17 @@ def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
     return [(by_key[name.casefold()], hours) for name, hours in worn]
 
 
+def _moment(text: str, current: datetime) -> datetime:
+    """A typed time; in the repeated hour when clocks go back, asks which of the two."""
+    from cramplog import timeutil
+    from cramplog.cli.entries import ask_fold
+
+    try:
+        return timeutil.parse_when(text, current)
+    except timeutil.AmbiguousTime as exc:
+        return timeutil.parse_when(text, current, fold=ask_fold(exc))
+
+
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import timeutil, units
@@ -122,7 +133,7 @@ def morning_checkin(diary: Diary) -> None:
         while when is None:  # the time places the cramp in its night: it cannot be skipped
             when = _ask(
                 f"{label}about what time? (03:10, 2h ago; a guess is fine)",
-                lambda t: timeutil.parse_when(t, current),
+                lambda t: _moment(t, current),
             )
         severity = _ask(
             f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",

@@ -123,12 +123,11 @@ def meds_add(
     """Add a medicine you take: its generic name (atorvastatin), or a common brand name or
     abbreviation of a listed one (Lipitor, HCTZ), which is recorded as its generic."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_date
 
     with diary.writing(f"added medicine {name}") as session:
         current, _ = clock(session)
-        start = timeutil.parse_date(since, current.date(), "--since") if since else current.date()
+        start = read_date(session, since, "--since") if since is not None else current.date()
         med = ops.add_medication(
             session, name, dose=dose, since=start, as_needed=as_needed, note=note
         )
@@ -202,12 +201,11 @@ def med_line(med: Medication) -> str:
 def meds_stop(diary: Diary, name: str, on: str | None) -> None:
     """Record that a medicine was stopped (as your prescriber advised)."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_date
 
     with diary.writing(f"stopped medicine {name}") as session:
         current, _ = clock(session)
-        day = timeutil.parse_date(on, current.date(), "--on") if on else current.date()
+        day = read_date(session, on, "--on") if on is not None else current.date()
         med = ops.stop_medication(session, name, day)
         line = med_line(med)
     click.echo(f"Recorded: {line}.")
@@ -289,12 +287,11 @@ def meds_remove(diary: Diary, name: str) -> None:
 def meds_take(diary: Diary, name: str, when: str | None) -> None:
     """Log one dose of an as-needed medicine."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_when
 
     with diary.writing(f"dose of {name}") as session:
         current, tz = clock(session)
-        at = timeutil.parse_when(when, current) if when else current
+        at = read_when(session, when, current) if when is not None else current
         dose = ops.take_dose(session, name, at, tz)
         text = f"{ops.generic_name(session, name)} at {at:%H:%M} on {dose.date.isoformat()}"
     click.echo(f"Dose logged: {text}.")
