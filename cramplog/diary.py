@@ -82,6 +82,14 @@ def set_setting(session: Session, key: str, text: str) -> Any:
     """Store a setting. Amounts of water may be typed in any unit (50oz, 1.5L, 6 cups); they
     are stored in mL, as plain numbers of mL always were."""
     key = setting_name(key)
+    table = config.settings()
+    if key not in table:
+        raise InputError(
+            "key",
+            f"no setting called {key!r}",
+            ", ".join(sorted(table)),
+            hint=words.did_you_mean(key, [*table, *SETTING_ALIASES]),
+        )
     if key in _WATER_SETTINGS and not text.strip().isdigit():
         from cramplog import units
 

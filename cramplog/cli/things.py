@@ -268,10 +268,12 @@ def meds_remove(diary: Diary, name: str) -> None:
     To record that you stopped taking one, use: cramplog meds stop NAME.
     """
     from cramplog import diary as ops
+    from cramplog import journal
 
     with diary.writing(f"removed medicine {name}") as session:
         med = ops.remove_medication(session, name)
         line = med_line(med)
+        journal.describe(session, f"removed medicine {line}")
     click.echo(f"Removed {line}. Bring it back with: cramplog undo")
 
 
