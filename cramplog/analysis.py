@@ -63,6 +63,8 @@ __all__ = [
     "min_rate_nights",
     "percent",
     "stats_summary",
+    "too_few",
+    "too_few_for_rate",
     "trend",
     "weekly",
 ]
@@ -353,6 +355,8 @@ def stats_summary(
     summary = endpoints(nightly, lo, hi)
     summary["previous"] = endpoints(nightly, lo - timedelta(days=length), lo - timedelta(days=1))
     summary["responder"] = None
+    # The threshold behind every `enough_data` here, so that a reader can say "need 7".
+    summary["min_rate_nights"] = min_rate_nights(nightly)
     if baseline_start:
         summary["responder"] = _responder(nightly, _day(baseline_start), summary)
     return summary
@@ -508,8 +512,6 @@ def _factor_sentence(row: dict[str, Any], phrase: Phrase) -> str:
     )
     # Everything short of a finding is said to be possibly chance, in those words.
     return text if row["finding"] else text + " " + CHANCE
-
-
 
 
 def is_finding(factor: dict[str, Any], q_below: float = FINDING_Q) -> bool:
@@ -814,6 +816,12 @@ def too_few(counts: dict[str, int], need: int, what: str) -> str:
         return ""
     each = " in each" if len(counts) > 1 else ""
     return f"{' and '.join(short)}: too few to {what} (at least {need} are needed{each})"
+
+
+def too_few_for_rate(nights: int, need: int) -> str:
+    """ "only 2 nights logged: too few for a weekly rate (at least 7 are needed)"."""
+    lead = "no nights logged" if nights == 0 else f"only {_logged_nights(nights)}"
+    return f"{lead}: too few for a weekly rate (at least {need} are needed)"
 
 
 def _trend_sentence(t: dict[str, Any], weeks: int, need: int) -> str:

@@ -374,7 +374,9 @@ def test_factor_never_and_always_present(
     always = factors["medication:atorvastatin"]
     assert always is factors["listed_medication"] is factors["shoes:office flats"]
     assert always["same_as"] == ["medication:atorvastatin", "listed_medication"]
-    assert always["label"] == "office flats; same nights as atorvastatin (your only listed medicine)"
+    assert (
+        always["label"] == "office flats; same nights as atorvastatin (your only listed medicine)"
+    )
     assert (always["exposed_nights"], always["unexposed_nights"]) == (20, 0)
     assert always["enough_data"] is False and always["p_value"] is None
     assert always["sentence"] == (
