@@ -54,6 +54,8 @@ class Nightly:
     settings: dict[str, Any] = field(default_factory=dict)
     medications: list[dict[str, Any]] = field(default_factory=list)
     episodes: pd.DataFrame | None = None
+    # When the person says their cramps began (profile, first of a month), or None.
+    cramps_since: date | None = None
 
 
 def first_logged_night(session: Session) -> date | None:
@@ -161,7 +163,9 @@ def build(session: Session, start: date | None = None, end: date | None = None) 
         }
         for m in session.scalars(select(Medication).order_by(Medication.id))
     ]
-    return Nightly(frame, start, end, exposures, settings, meds, episodes)
+    who = ops.person(session, create=False)
+    since = who.cramps_since if who is not None else None
+    return Nightly(frame, start, end, exposures, settings, meds, episodes, since)
 
 
 def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> None:

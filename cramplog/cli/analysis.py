@@ -174,7 +174,7 @@ def _too_few_line(what: str, e: dict[str, Any], need: int) -> str | None:
 def _print_stats(s: dict[str, Any], default: bool, weeks: int | None) -> None:
     prev = s["previous"]
     count = weeks or (STATS_WEEKS if default else None)
-    what = f"Last {count} weeks" if count else "This period"
+    what = ("Last week" if count == 1 else f"Last {count} weeks") if count else "This period"
     click.echo(f"{what}: {_span(s['period_start'], s['period_end'])}")
     click.echo(f"Before:  {_span(prev['period_start'], prev['period_end'])}")
     click.echo("")
@@ -289,12 +289,15 @@ def _print_insights(r: dict[str, Any]) -> None:
         click.echo("")
     if other:
         click.echo("No clear difference (each of these could be chance):")
-        click.echo(f"  {'factor':<36}{'nights':>7}{'with':>7}{'without':>9}{'ratio':>7}  95% CI")
+        width = min(50, max(len("factor"), *(len(f["label"]) for f in other)) + 2)
+        click.echo(
+            f"  {'factor':<{width}}{'nights':>7}{'with':>7}{'without':>9}{'ratio':>7}  95% CI"
+        )
         for f in sorted(other, key=lambda f: f["p_value"]):
             with_ = percent(f["exposed_cramp_nights"], f["exposed_nights"])
             without = percent(f["unexposed_cramp_nights"], f["unexposed_nights"])
             click.echo(
-                f"  {_cell(f['label'], 36)}{f['exposed_nights']:>7}{with_:>7}{without:>9}"
+                f"  {_cell(f['label'], width)}{f['exposed_nights']:>7}{with_:>7}{without:>9}"
                 f"{f['risk_ratio']:>7.2f}  {f['ci_low']:.2f}-{f['ci_high']:.2f}"
             )
         click.echo(
