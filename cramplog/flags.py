@@ -57,8 +57,9 @@ __all__ = [
 # cramp or a swollen leg stays in view for as long as a pattern of cramps would.
 RECENT_DAYS = 28
 
-# Observed nights needed before a medicine started to say cramps "began" after it: the
-# 2-week baseline that trial diaries use (CLINICAL.md, "responder").
+# The 2-week baseline that trial diaries use (CLINICAL.md, "responder"): the default of the
+# new-medicine rule's `new_medicine_free_nights` (cramp-free nights logged after a start
+# before the first cramp), kept as a name for callers.
 BASELINE_NIGHTS = 14
 
 # Day factors that count as a risk factor when true (DESIGN.md names; lag 0: day D for night
@@ -488,8 +489,10 @@ def _significantly_more(ctx: _Ctx, k1: int, t1: int, k0: int, t0: int) -> stats.
 
 
 def _ratio_text(result: stats.RateRatio) -> str:
+    """ "2.5 times as often; unlikely to be chance, p = 0.006": the figure with plain words."""
     p = "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
-    return p if result.ratio is None else f"{result.ratio:.1f} times as often, {p}"
+    gloss = f"unlikely to be chance, {p}"
+    return gloss if result.ratio is None else f"{result.ratio:.1f} times as often; {gloss}"
 
 
 def _rising(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
