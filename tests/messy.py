@@ -20,13 +20,16 @@ knows the truth it planted (`MessyPlan.never` names the fields never recorded at
 written only through `cramplog.diary`'s operations, the ones the commands call, so they carry
 the same validation, night assignment and defaults as rows a person typed.
 
-Overrides: `nights` (span length), `gap_weeks` (weeks between the diary's last night and last
-night), `never` (fields never recorded: any of EPISODE_FIELDS and DAY_FIELDS), `tz`.
+Overrides: `nights` (span length), `max_nights` (a cap on it), `gap_weeks` (weeks between
+the diary's last night and last night), `never` (fields never recorded: any of EPISODE_FIELDS
+and DAY_FIELDS), `tz`.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -174,9 +177,15 @@ def draw_plan(
     gap_weeks: int | None = None,
     never: frozenset[str] | set[str] | None = None,
     tz: str | None = None,
+    max_nights: int | None = None,
 ) -> MessyPlan:
-    """Draw one messy diary from `r` (a random.Random, or hypothesis's)."""
+    """Draw one messy diary from `r` (a random.Random, or hypothesis's).
+
+    `max_nights` caps the drawn span (quick test runs); `nights` sets it outright.
+    """
     span = nights if nights is not None else _span(r)
+    if max_nights is not None:
+        span = min(span, max_nights)
     gap = gap_weeks if gap_weeks is not None else r.choice((0, 0, 1, 3, 6, 10))
     end = LAST_NIGHT - timedelta(weeks=gap)
     start = end - timedelta(days=span - 1)
@@ -486,6 +495,21 @@ def fill_direct(session: Session, plan: MessyPlan) -> MessyDiary:
     return MessyDiary(plan, {r.id: e for r, e in rows})
 
 
+_EMPTY: list[Path] = []
+
+
+def _empty_diary() -> Path:
+    """An empty diary file at the current schema, made once per process."""
+    if not _EMPTY:
+        from cramplog.db import open_engine
+
+        folder = Path(tempfile.mkdtemp(prefix="cramplog-messy-"))
+        path = folder / "empty.db"
+        open_engine(f"sqlite:///{path}").dispose()
+        _EMPTY.append(path)
+    return _EMPTY[0]
+
+
 def make_messy_diary(
     path_or_engine: str | Path | Engine,
     seed: int | MessyPlan = 0,
@@ -507,6 +531,11 @@ def make_messy_diary(
     else:
         plan = draw_plan(random.Random(seed), seed=seed, **overrides)
     own = not isinstance(path_or_engine, Engine)
+    if own and not Path(path_or_engine).exists():
+        # A copy of an empty diary at head: creating the schema (Alembic) costs more than
+        # filling a short diary.
+        shutil.copyfile(_empty_diary(), path_or_engine)
+        Path(path_or_engine).chmod(0o600)
     engine = open_engine(f"sqlite:///{Path(path_or_engine).resolve()}") if own else path_or_engine
     try:
         with session_scope(engine, write=True) as session:
