@@ -20,7 +20,7 @@ NOTES = frozenset({"note", "relief"})
 PATHS = frozenset({"db", "output", "path", "file", "folder"})
 # Where an empty value means something documented: `edit --sign ''` clears the signs, and
 # `config set KEY ''` puts a setting back to "the system's" (timezone) or "the default".
-EMPTY_OK = frozenset({("edit", "signs"), ("config set", "value")})
+EMPTY_OK = frozenset({("edit", "signs"), ("config set", "value"), ("profile set", "cramps_since")})
 
 
 def _limit(param: click.Parameter) -> int:
