@@ -166,6 +166,7 @@ def parse(
             f"{exc.lineno}); nothing was written",
             ACCEPTED,
         ) from None
+    reader.finish()
     if not reader.seen_root:
         raise InputError("FILE", "this XML file is not an Apple Health export", ACCEPTED)
 
@@ -194,12 +195,19 @@ def _check_doctype(name: str, system_id: str | None, public_id: str | None, inte
 
 
 class _Reader:
-    """expat's StartElementHandler: one method, as little work as possible per element."""
+    """expat's StartElementHandler: as little work as possible per element.
+
+    Steps are most of an export (a record every few minutes from each device), so they are
+    only summed here, per date string and source; dates are checked and the span applied once
+    per (day, source) in `finish`.
+    """
 
     def __init__(self, tally: Tally) -> None:
         self.tally = tally
         self.seen_root = False
         self._dates: dict[str, date | None] = {}
+        self._steps: dict[tuple[str, str], float] = {}
+        self._step_records: dict[tuple[str, str], int] = {}
 
     def day(self, stamp: str | None) -> date | None:
         """The calendar date in the record's own offset: "2026-11-20 23:30:00 -0600" is 20 Nov."""
@@ -219,7 +227,15 @@ class _Reader:
         if name == "Record":
             kind = attrs.get("type")
             if kind == STEPS:
-                self.steps(attrs)
+                try:
+                    value = float(attrs["value"])
+                    key = (attrs["startDate"][:10], attrs.get("sourceName") or "unknown source")
+                except (KeyError, ValueError):
+                    self.tally.records += 1
+                    self.tally.skipped["step record without a date or count"] += 1
+                    return
+                self._steps[key] = self._steps.get(key, 0.0) + value
+                self._step_records[key] = self._step_records.get(key, 0) + 1
             elif kind == WATER:
                 self.water(attrs)
         elif name == "Workout":
@@ -227,14 +243,15 @@ class _Reader:
         elif name == "HealthData":
             self.seen_root = True
 
-    def steps(self, attrs: dict[str, str]) -> None:
-        day = self.day(attrs.get("startDate"))
-        value = _number(attrs.get("value"))
-        if day is None or value is None:
-            self.tally.records += 1
-            self.tally.skipped["step record without a date or count"] += 1
-            return
-        self.tally.add_steps(day, value, attrs.get("sourceName") or "unknown source")
+    def finish(self) -> None:
+        for (stamp, source), total in self._steps.items():
+            records = self._step_records[(stamp, source)]
+            day = self.day(stamp)
+            if day is None or total != total or total in (float("inf"), float("-inf")):
+                self.tally.records += records
+                self.tally.skipped["step record without a date or count"] += records
+                continue
+            self.tally.add_steps(day, total, source, records=records)
 
     def water(self, attrs: dict[str, str]) -> None:
         start = attrs.get("startDate")

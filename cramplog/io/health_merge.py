@@ -73,12 +73,17 @@ class Tally:
         self._seen_water.add(seen)
         self.water[day] += ml
 
-    def add_steps(self, day: date, count: float, source: str) -> None:
-        self.records += 1
+    def add_steps(self, day: date, count: float, source: str, records: int = 1) -> None:
+        """`count` steps from `source` on `day` (the sum of `records` records)."""
+        self.records += records
         if count < 0:
-            self.skipped["negative step count"] += 1
+            self.skipped["negative step count"] += records
             return
-        if self.in_span(day):
+        if self.since is not None and day < self.since:
+            self.skipped["dated before --since"] += records
+        elif self.until is not None and day > self.until:
+            self.skipped["dated after today"] += records
+        else:
             self.steps[day][source] += count
 
     def add_workout(self, workout: Workout) -> None:
