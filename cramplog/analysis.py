@@ -556,7 +556,6 @@ _SAME_AS_SPECIFIC = {
     ("shoes", "heels"): "your only heels",
     ("medication", "listed_medication"): "your only listed medicine",
 }
-_SPECIFIC = ("shoes:", "medication:", "exercise:", "factor:")
 
 
 def _split_lag(name: str) -> tuple[str, bool]:
@@ -564,15 +563,15 @@ def _split_lag(name: str) -> tuple[str, bool]:
 
 
 def _primary(names: list[str]) -> str:
-    """The member a merged row is named after: the first specific one (a pair, a medicine)."""
-    return next((n for n in names if n.startswith(_SPECIFIC)), names[0])
+    """The member a merged row is named after: the first in the frame's order (which puts a
+    pair before "tight shoes" and a medicine before "a listed medicine")."""
+    return names[0]
 
 
 def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> str:
-    """The person-readable name of a factor row: its columns, the first specific one (a pair,
-    a medicine) first. ["shoes:work boots", "tight_shoes"] reads "work boots (your tight
-    pair)"; ["tight_shoes", "heels"] "tight shoes (same nights as heels)"; a `:lag1` row ends
-    "the day before"."""
+    """The person-readable name of a factor row: its columns, the first one first.
+    ["shoes:work boots", "tight_shoes"] reads "work boots (your tight pair)"; ["tight_shoes",
+    "heels"] "tight shoes (same nights as heels)"; a `:lag1` row ends "the day before"."""
     settings = settings or {}
     primary = _primary(names)
     lagged = _split_lag(primary)[1]
@@ -607,8 +606,9 @@ def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> st
     label = part(primary)
     others = [part(n) for n in rest if n in notes]
     if others:
-        joined = ", ".join(others)
-        label += f"; same nights as {joined}" if "(" in joined else f" (same nights as {joined})"
+        joined = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        nested = "(" in joined or "(" in label
+        label += f"; same nights as {joined}" if nested else f" (same nights as {joined})"
     return label + (" the day before" if lagged else "")
 
 

@@ -1069,6 +1069,12 @@ def _tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[_
     for change in analysis.changes(nightly, None, end):
         blocks.append(_Block("\u2022 " + _change_text(change), size=7.8))
     by_name = {(f["factor"], f["lag"]): f for f in insight["factors"]}
+    # A row stands for every column merged into it (analysis.factors `same_as`).
+    by_name |= {
+        (n.removesuffix(":lag1"), int(n.endswith(":lag1"))): f
+        for f in insight["factors"]
+        for n in f.get("same_as", [])
+    }
     wanted = ["stretched", "low_water", "tight_shoes"]
     wanted += [
         n
@@ -1082,7 +1088,7 @@ def _tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[_
         if (name, 0) in by_name:
             f = by_name[(name, 0)]
             entry = same.setdefault(_counts(f), (f, []))
-            if entry[0] is not f:
+            if entry[0] is not f or name != f["factor"]:
                 entry[1].append(charts.factor_label(name, nightly.settings))
     for f, others in same.values():
         blocks.append(_Block("\u2022 " + _factor_text(f, nightly, others), size=7.8))

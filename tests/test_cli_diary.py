@@ -189,7 +189,12 @@ def test_profile_and_conditions(cli) -> None:
         == 0
     )
     data = json.loads(cli("profile", "show", "--json").output)
-    assert data == {"name": "me", "birth_year": 1955, "conditions": ["diabetes", "pregnancy"]}
+    assert data == {
+        "name": "me",
+        "birth_year": 1955,
+        "conditions": ["diabetes", "pregnancy"],
+        "cramps_since": None,
+    }
     assert "Allen RE, Kirby KA" in cli("profile", "show").output
 
 
