@@ -586,7 +586,12 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
     def per_week(e: dict[str, Any], key: str) -> str:
         if weeks == 0:
             return DASH
+        if e[key] is None:  # nights woken when no night's waking is known
+            return "unknown"
         return f"{e[key] / weeks:.1f}" if weeks > 1 else str(e[key])
+
+    def count(e: dict[str, Any], key: str) -> str:
+        return "unknown" if e[key] is None else str(e[key])
 
     rows = []
     for label, key in (
@@ -596,7 +601,7 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
         ("Nights woken by cramps", "woke_nights"),
     ):
         rows.append(
-            [label, str(this[key]), str(before[key]) if weeks else DASH, per_week(four, key)]
+            [label, count(this, key), count(before, key) if weeks else DASH, per_week(four, key)]
         )
     severity_then = _severity(four) if weeks else DASH
     minutes_then = _number(four["mean_minutes"]) if weeks else DASH
@@ -1016,7 +1021,11 @@ def _endpoint_table(page: Page, nightly: Nightly, start: date, end: date) -> Non
         [
             "Nights woken by cramps",
             *cells(
-                lambda e: f"{e['woke_nights']} ({_percent(e['woke_nights'], e['nights_observed'])})"
+                lambda e: (
+                    "unknown"
+                    if e["woke_nights"] is None
+                    else f"{e['woke_nights']} ({_percent(e['woke_nights'], e['nights_observed'])})"
+                )
             ),
         ],
     ]

@@ -283,3 +283,19 @@ def test_profile_cramps_since(cli: Cli) -> None:
     assert json_of(cli("profile", "show", "--json"))["cramps_since"] == "2026-10-01"
     ok(cli("profile", "set", "--cramps-since", ""))
     assert json_of(cli("profile", "show", "--json"))["cramps_since"] is None
+
+
+def test_reports_say_unknown_when_no_nights_waking_is_known(cli: Cli, tmp_path: Any) -> None:
+    """Three cramps without "woke" given: nights woken is unknown, never 0 or "None"."""
+    from pypdf import PdfReader
+
+    for night in (16, 17, 19):
+        ok(cli("log", "5", "--at", f"2026-11-{night} 03:00"))
+    data = json_of(cli("stats", "--json"))
+    assert (data["woke_nights"], data["woke_known_nights"]) == (None, 0)
+    for kind in ("weekly", "appointment"):
+        out = tmp_path / f"{kind}.pdf"
+        ok(cli("report", kind, "-o", str(out)))
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "Nights woken by cramps unknown" in text
+        assert "None (" not in text and "Nights woken by cramps 0" not in text
