@@ -960,11 +960,11 @@ def parse_month(text: str) -> date:
 
 def set_cramps_since(session: Session, text: str, *, today: date) -> Person:
     """Record when the person says their cramps began (`profile set --cramps-since`), stored as
-    the first day of that month; "" clears it. Refused in the future or before the birth
+    the first day of that month; "none" (or "") clears it. Refused in the future or before the birth
     year. The new-medicine flag reads it as one way of knowing the onset (flags.py)."""
     who = person(session)
     assert who is not None
-    if not text.strip():
+    if text.strip().casefold() in ("", "none", "clear", "unknown"):
         who.cramps_since = None
         session.flush()
         return who

