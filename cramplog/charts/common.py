@@ -91,6 +91,16 @@ def period_of(nightly: Nightly, start: date | None, end: date | None) -> tuple[d
     return (lo, hi) if lo <= hi else (hi, lo)
 
 
+def from_first_logged(nightly: Nightly, lo: date, hi: date) -> date:
+    """The period's first night, moved up to the first logged night: nights before a diary
+    began were never going to be logged, and drawing them as "not logged" would say the
+    person skipped them. (hi when nothing is logged in the period.)"""
+    frame = nightly.frame
+    inside = frame.loc[pd.Timestamp(lo) : pd.Timestamp(hi)]
+    observed = inside.index[inside["observed"].fillna(False).to_numpy(dtype=bool)]
+    return max(lo, observed.min().date()) if len(observed) else lo
+
+
 def nights_of(nightly: Nightly, lo: date, hi: date) -> pd.DataFrame:
     """The frame's rows for every night lo..hi (nights outside the frame are not logged)."""
     index = pd.date_range(lo, hi, freq="D", name="night")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 from cramplog.charts.common import (
     date_axis,
+    from_first_logged,
     grid_in,
     integer_y,
     new_figure,
@@ -46,20 +47,31 @@ def trend(
     nights logged does not look like a good week. The rolling mean is cramp nights per 7
     logged nights over the last `rolling_weeks` weeks, so gaps in the diary do not pull it
     down either.
+
+    The chart starts at the first logged night. A week only partly inside the period (the
+    diary's first week, or the current one) is drawn as a narrower bar over its nights, and
+    the average is not drawn at it: one night with a cramp is not a week of them.
     """
     fig = new_figure(figure, (8.0, 3.6))
     lo, hi = period_of(nightly, start, end)
+    lo = from_first_logged(nightly, lo, hi)
     title = "Cramps week by week"
     table = analysis.weekly(replace(nightly, start=lo, end=hi))
     if table.empty or int(table["observed"].sum()) == 0:
         return put_message(fig, title, EMPTY_MESSAGE)
-    put_title(fig, title)
-    ax = fig.add_subplot(grid_in(fig, top=0.95)[0])
-    weeks = table.index + pd.Timedelta(days=3)  # centre each bar on its week
+    partial = table["nights"] < 7
+    put_title(fig, title, "Narrow bars: weeks only partly in the period" if partial.any() else "")
+    ax = fig.add_subplot(grid_in(fig, top=1.05 if partial.any() else 0.95)[0])
+    # Each bar covers the week's nights inside the period: 5.5 days wide for a whole week.
+    first_day = np.maximum((pd.Timestamp(lo) - table.index).days.to_numpy(), 0)
+    lefts = table.index + pd.to_timedelta(first_day + table["nights"].to_numpy() * 0.25 / 7, "D")
+    widths = table["nights"].to_numpy(float) * 5.5 / 7
+    weeks = lefts + pd.to_timedelta(widths / 2, "D")  # the centre of each bar
     ax.bar(
-        weeks,
+        lefts,
         table["observed"],
-        width=5.5,
+        width=widths,
+        align="edge",
         facecolor=PAPER,
         edgecolor=MID,
         linewidth=0.7,
@@ -68,9 +80,10 @@ def trend(
         zorder=1,
     )
     ax.bar(
-        weeks,
+        lefts,
         table["cramp_nights"],
-        width=5.5,
+        width=widths,
+        align="edge",
         facecolor=LIGHT,
         edgecolor=INK,
         hatch="///",
@@ -91,7 +104,9 @@ def trend(
     )
     window = table[["observed", "cramp_nights"]].rolling(rolling_weeks, min_periods=1).sum()
     # An average over fewer than 7 logged nights would swing wildly on one cramp: leave it out.
-    rate = 7.0 * window["cramp_nights"] / window["observed"].where(window["observed"] >= 7)
+    enough = int(nightly.settings.get("min_rate_nights", 7))
+    rate = 7.0 * window["cramp_nights"] / window["observed"].where(window["observed"] >= enough)
+    rate = rate.where(~partial)
     ax.plot(
         weeks,
         rate,
@@ -124,7 +139,7 @@ def trend(
     if mark is not None:
         monday = pd.Timestamp(mark - timedelta(days=mark.weekday()))
         if monday in table.index:
-            x = monday + pd.Timedelta(days=3)
+            x = weeks[table.index.get_loc(monday)]
             height = max(float(table.loc[monday, "observed"]), float(table.loc[monday, "episodes"]))
             ax.annotate(
                 "this week",

@@ -68,8 +68,9 @@ def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import timeutil, units
-    from cramplog.cli.entries import clock, day_line, episode_line
+    from cramplog.cli.now import clock
     from cramplog.models import SIDES, SITES
+    from cramplog.present.diary import day_line, episode_line
 
     with diary.reading() as session:
         current, tz = clock(session)

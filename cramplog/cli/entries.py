@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -11,36 +11,13 @@ import click
 from cramplog.cli import Diary, pass_diary
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from cramplog.models import Day, Episode
 
 
-def clock(session: Session) -> tuple[datetime, str]:
-    """Now, in the diary's zone (the `timezone` setting, else the system's), and that zone."""
-    from cramplog import diary, timeutil
+from cramplog.cli.now import clock
+from cramplog.present.diary import day_line, episode_line
 
-    name = diary.setting(session, "timezone") or timeutil.system_zone_name()
-    return timeutil.now(timeutil.zone(name)), name
-
-
-def episode_line(e: Episode, tz_default: str | None = None) -> str:
-    from cramplog.timeutil import friendly_date, zone
-    from cramplog.units import format_minutes
-
-    local = e.at.astimezone(zone(e.tz))
-    parts = [f"severity {e.severity}" if e.severity is not None else "severity not rated"]
-    where = " ".join(p for p in (e.site, f"({e.side})" if e.side else None) if p)
-    if where:
-        parts.append(where)
-    if e.minutes is not None:
-        parts.append(format_minutes(e.minutes))
-    if e.woke:
-        parts.append("woke you")
-    if e.sign_list:
-        parts.append("signs: " + ", ".join(e.sign_list))
-    at = f"{local:%a} {local.day} {local:%b %H:%M}"
-    return f"{', '.join(parts)}; night of {friendly_date(e.night)} (at {at})"
+__all__ = ["clock", "day_line", "episode_line"]  # the names other commands import from here
 
 
 def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
@@ -183,33 +160,6 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. {diary.undo_hint}")
 
 
-def day_line(d: Day) -> str:
-    from cramplog.units import format_water
-
-    parts = []
-    if d.water_ml is not None:
-        parts.append(f"water {format_water(d.water_ml)}")
-    if d.exercise_minutes is not None:
-        parts.append(f"exercise {d.exercise_minutes} min")
-    if d.activity_list:
-        parts.append("(" + ", ".join(d.activity_list) + ")")
-    if d.stretched is not None:
-        parts.append("stretched before bed" if d.stretched else "no stretching")
-    if d.shoes:
-        worn = [
-            f"{s.shoe.name}" + (f" {s.hours:g} h" if s.hours is not None else "") for s in d.shoes
-        ]
-        parts.append("shoes " + ", ".join(worn))
-    for label, value in (("alcohol", d.alcohol), ("caffeine", d.caffeine)):
-        if value is not None:
-            parts.append(f"{label} {value} drink{'s' if value != 1 else ''}")
-    if d.sitting_hours is not None:
-        parts.append(f"sitting {d.sitting_hours:g} h")
-    if d.note:
-        parts.append(f"note: {d.note}")
-    return ", ".join(parts) if parts else "nothing logged"
-
-
 @click.command()
 @click.option(
     "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
@@ -280,7 +230,7 @@ def day(
             sitting_hours=units.parse_hours(sitting, "--sitting") if sitting else None,
             note=note,
         )
-        line = day_line(record)
+        line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
     click.echo(f"Day {timeutil.friendly_date(which)}: {line}. {diary.undo_hint}")
 
@@ -376,6 +326,7 @@ def list_(
 
 
 def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
+    from cramplog import present
     from cramplog.timeutil import friendly_date, zone
 
     if first is None:
@@ -385,8 +336,10 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
     for e in found:
         by_night.setdefault(e.night, []).append(e)
     free_set = set(free)
-    row = "{:<17} {:>4}  {:<5}  {:>3}  {:<12} {:>5}  {:<4}  {}"
-    click.echo(row.format("night", "ID", "time", "sev", "where", "min", "woke", "signs / note"))
+    row = "{:<17} {:>4}  {:<5}  {:>3}  {:<12} {:>7}  {:<4}  {}"
+    click.echo(
+        row.format("night", "ID", "time", "sev", "where", "lasted", "woke", "signs, relief, note")
+    )
     night = first
     observed = 0
     total = 0
@@ -397,21 +350,33 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
             for i, e in enumerate(by_night[night]):
                 label = friendly_date(night) if i == 0 else ""
                 local = e.at.astimezone(zone(e.tz))
-                where = " ".join(p for p in (e.site, e.side) if p) or "-"
-                extra = ", ".join(e.sign_list + ([e.note] if e.note else []))
+                where = present.where(e.site, e.side, missing="?") if e.site or e.side else "?"
+                extra = list(e.sign_list)
+                if e.relief:
+                    extra.append("eased by " + present.shorten(e.relief, 30))
+                if e.note:
+                    extra.append(present.shorten(e.note, 40))
+                text = ", ".join(extra)
                 if e.deleted_at is not None:
-                    extra = "(deleted) " + extra
-                sev = "-" if e.severity is None else str(e.severity)
-                mins = "-" if e.minutes is None else f"{e.minutes:g}"
-                woke = {True: "yes", False: "no", None: "-"}[e.woke]
-                click.echo(row.format(label, e.id, f"{local:%H:%M}", sev, where, mins, woke, extra))
+                    text = "(deleted) " + text
+                cells = (
+                    label,
+                    e.id,
+                    f"{local:%H:%M}",
+                    present.severity(e.severity, missing="?"),
+                    where,
+                    present.duration(e.minutes, missing="?"),
+                    present.yes_no(e.woke, unknown="?"),
+                    text,
+                )
+                click.echo(present.terminal(row.format(*cells)))
         elif night in free_set:
             observed += 1
             click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
         else:
             click.echo(f"{friendly_date(night):<17} {'':>4}  (not logged)")
         night += timedelta(days=1)
-    click.echo(f"{observed} of {total} nights logged.")
+    click.echo(f"{observed} of {present.plural(total, 'night')} logged. ? = not recorded.")
 
 
 @click.command()
@@ -428,10 +393,21 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
+    from cramplog import present
+
     click.echo(f"Cramp {e.id}: {episode_line(e)}")
-    for key in ("at", "tz", "relief", "note"):
-        if data[key]:
-            click.echo(f"  {key}: {data[key]}")
+    fields = {
+        "at": data["at"],
+        "zone": data["tz"],
+        "site": present.site(e.site),
+        "side": present.side(e.side),
+        "lasted": present.duration(e.minutes),
+        "woke you": present.yes_no(e.woke),
+        "eased by": e.relief or present.UNKNOWN,
+        "note": e.note or "none",
+    }
+    for key, value in fields.items():
+        click.echo(present.terminal(f"  {key}: {value}"))
     if e.deleted_at is not None:
         click.echo(f"  deleted; bring it back with: cramplog restore {e.id}")
 

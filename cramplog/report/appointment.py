@@ -111,10 +111,12 @@ def who(page: Page, inputs: Inputs, start: date, end: date, sources: Sources) ->
     profile = inputs.profile
     page.heading("Who")
     table = knowledge.conditions()
-    named = [table[c] for c in profile.conditions if c in table]
-    conditions = (
-        "; ".join(f"{c.name} {sources.cite(c.source)}" for c in named) if named else "none recorded"
-    )
+    shown = []
+    for stored in profile.conditions:
+        known = table.get(stored)
+        cite = f" {sources.cite(known.source)}" if known is not None else ""
+        shown.append(condition_text(stored) + cite)
+    conditions = "; ".join(shown) if shown else "none recorded"
     page.text(f"{present.age(profile.birth_year, end)} Conditions on the profile: {conditions}.")
     rows = []
     marked = False
@@ -210,3 +212,13 @@ def endpoint_table(page: Page, nightly: Nightly, start: date, end: date) -> None
 
 def _severity(e: dict[str, Any]) -> str:
     return present.severity_summary(e["mean_severity"], e["max_severity"], e["episodes"])
+
+
+def condition_text(stored: str) -> str:
+    """A stored condition as the packet shows it: a listed condition's name, or free text as
+    the person typed it (knowledge.condition_label, once the words work provides it)."""
+    label = getattr(knowledge, "condition_label", None)
+    if label is not None:
+        return str(label(stored))
+    known = knowledge.conditions().get(stored)
+    return known.name if known is not None else stored

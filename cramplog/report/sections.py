@@ -253,7 +253,6 @@ def meta(inputs: Inputs, kind: str, start: date, end: date | None = None) -> dic
 def save(pages: list[Page], inputs: Inputs, path: Path, metadata: dict[str, Any]) -> Written:
     from matplotlib.backends.backend_pdf import PdfPages
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     for number, page in enumerate(pages, 1):
         page.footer(inputs.made, number, len(pages))
     figures = [page.fig for page in pages]
