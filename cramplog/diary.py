@@ -15,14 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cramplog import config
+from cramplog import config, words
 from cramplog.errors import InputError
 from cramplog.models import (
-    FITS,
-    SHOE_KINDS,
-    SIDES,
-    SIGNS,
-    SITES,
     Day,
     DayShoe,
     Dose,
@@ -73,7 +68,30 @@ def setting(session: Session, key: str) -> Any:
     return config.coerce(key, row.value if row else None)
 
 
+# Friendlier names a person may type for a setting: `config set low_water 50oz`.
+SETTING_ALIASES = {"low_water": "low_water_ml", "glass": "glass_ml"}
+_WATER_SETTINGS = ("low_water_ml", "glass_ml")
+
+
+def setting_name(key: str) -> str:
+    """The stored name of a setting typed as `key` (an alias such as low_water, or itself)."""
+    return SETTING_ALIASES.get(key.strip().lower(), key)
+
+
 def set_setting(session: Session, key: str, text: str) -> Any:
+    """Store a setting. Amounts of water may be typed in any unit (50oz, 1.5L, 6 cups); they
+    are stored in mL, as plain numbers of mL always were."""
+    key = setting_name(key)
+    if key in _WATER_SETTINGS and not text.strip().isdigit():
+        from cramplog import units
+
+        glass = int(setting(session, "glass_ml")) if key == "low_water_ml" else 250
+        try:
+            text = str(units.parse_water(text, glass, field=key))
+        except InputError as exc:
+            raise InputError(
+                key, exc.problem, f"a whole number of mL, or {units.WATER_FORMS}"
+            ) from None
     value = config.parse_setting(key, text)
     session.info.pop("settings", None)
     row = session.get(Setting, key)
@@ -92,12 +110,28 @@ def boundary(session: Session) -> time:
 
 
 def check_choice(field: str, value: str | None, options: Sequence[str]) -> str | None:
+    """`value` if it is one of `options` (any case), else InputError with "did you mean"."""
     if value is None:
         return None
     low = value.strip().lower()
     if low not in options:
-        raise InputError(field, f"{value!r} is not known", "/".join(options))
+        raise InputError(
+            field,
+            f"{value!r} is not known",
+            "/".join(options),
+            hint=words.did_you_mean(value, options),
+        )
     return low
+
+
+def check_site(value: str | None, field: str = "--site") -> str | None:
+    """The stored site for "calves", "big toe", "Feet"...; None stays None (not given)."""
+    return words.choice("site", value, field)
+
+
+def check_side(value: str | None, field: str = "--side") -> str | None:
+    """The stored side for "l", "R", "Left", "both legs"...; None stays None (not given)."""
+    return words.choice("side", value, field)
 
 
 def check_severity(value: int | None) -> int | None:
@@ -117,7 +151,7 @@ def check_minutes(value: float | None, field: str = "--minutes") -> float | None
 def check_signs(values: Iterable[str]) -> list[str]:
     signs: list[str] = []
     for value in values:
-        sign = check_choice("--sign", value, SIGNS)
+        sign = words.choice("sign", value, "--sign")
         if sign and sign not in signs:
             signs.append(sign)
     return signs
@@ -155,8 +189,8 @@ def add_episode(
         tz=tz,
         night=night_of(at, boundary(session)),
         severity=check_severity(severity),
-        site=check_choice("--site", site, SITES),
-        side=check_choice("--side", side, SIDES),
+        site=check_site(site),
+        side=check_side(side),
         minutes=check_minutes(minutes),
         woke=woke,
         relief=relief,
@@ -252,8 +286,8 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
     found = episode(session, episode_id)
     checks = {
         "severity": check_severity,
-        "site": lambda v: check_choice("--site", v, SITES),
-        "side": lambda v: check_choice("--side", v, SIDES),
+        "site": check_site,
+        "side": check_side,
         "minutes": check_minutes,
     }
     for key, value in changes.items():
@@ -299,25 +333,32 @@ def _shoe_named(session: Session, name: str) -> Shoe | None:
     return next((s for s in session.scalars(select(Shoe)) if s.name.casefold() == wanted), None)
 
 
-def find_shoe(session: Session, name: str) -> Shoe:
+def find_shoe(session: Session, name: str, field: str = "--shoes") -> Shoe:
     found = _shoe_named(session, name)
     if found is None:
         names = [s.name for s in session.scalars(select(Shoe).order_by(Shoe.name))]
+        near = words.did_you_mean(name, names)
+        hint = f"to add it: cramplog shoes add {name!r} --fit good|tight|loose"
         raise InputError(
-            "--shoes",
+            field,
             f"no pair called {name!r}",
             ", ".join(names) if names else None,
-            hint=f"to add it: cramplog shoes add {name!r} --fit good|tight|loose",
+            hint=f"{near} Or, {hint}" if near else hint,
         )
     return found
+
+
+def _check_shoe_name(name: str, field: str) -> str:
+    clean = name.strip()
+    if not clean or ":" in clean:
+        raise InputError(field, f"{name!r} cannot name a pair", "a name without ':'")
+    return clean
 
 
 def add_shoe(session: Session, name: str, fit: str = "good", kind: str | None = None) -> Shoe:
     who = person(session)
     assert who is not None
-    clean = name.strip()
-    if not clean or ":" in clean:
-        raise InputError("NAME", f"{name!r} cannot name a pair", "a name without ':'")
+    clean = _check_shoe_name(name, "NAME")
     exists = _shoe_named(session, clean)
     if exists is not None:
         raise InputError(
@@ -328,8 +369,8 @@ def add_shoe(session: Session, name: str, fit: str = "good", kind: str | None = 
     shoe = Shoe(
         person_id=who.id,
         name=clean,
-        fit=check_choice("--fit", fit, FITS),
-        kind=check_choice("--kind", kind, SHOE_KINDS),
+        fit=words.choice("fit", fit, "--fit") or "good",
+        kind=words.choice("kind", kind, "--kind"),
     )
     session.add(shoe)
     session.flush()
@@ -345,13 +386,21 @@ def edit_shoe(
     kind: str | None = None,
     retired: bool | None = None,
 ) -> Shoe:
-    shoe = find_shoe(session, name)
-    if new_name:
-        shoe.name = new_name.strip()
-    if fit:
-        shoe.fit = check_choice("--fit", fit, FITS) or shoe.fit
-    if kind:
-        shoe.kind = check_choice("--kind", kind, SHOE_KINDS)
+    shoe = find_shoe(session, name, field="NAME")
+    if new_name is not None:
+        clean = _check_shoe_name(new_name, "--name")
+        other = _shoe_named(session, clean)
+        if other is not None and other.id != shoe.id:
+            raise InputError(
+                "--name",
+                f"a pair called {other.name!r} exists; nothing was changed",
+                hint="choose another name",
+            )
+        shoe.name = clean  # the same pair may change only the case of its name
+    if fit is not None:
+        shoe.fit = words.choice("fit", fit, "--fit") or shoe.fit
+    if kind is not None:
+        shoe.kind = words.choice("kind", kind, "--kind")
     if retired is not None:
         shoe.retired = retired
     session.flush()
@@ -375,12 +424,20 @@ def update_day(
     activities: Sequence[str] = (),
     stretched: bool | None = None,
     shoes_worn: Sequence[tuple[str, float | None]] = (),
+    remove_shoes: Sequence[str] = (),
+    clear_shoes: bool = False,
     alcohol: int | None = None,
     caffeine: int | None = None,
     sitting_hours: float | None = None,
     note: str | None = None,
 ) -> Day:
-    """Fill in day `on`'s factors. Fields given replace earlier values; others are kept."""
+    """Fill in day `on`'s factors. Fields given replace earlier values; others are kept.
+
+    Shoes add up: each pair in `shoes_worn` is added to the day, or, if already there, gets
+    the hours given (hours not given keep the ones recorded). `clear_shoes` first takes every
+    pair off the day (shoes are then unknown for it, not "none"); `remove_shoes` takes off the
+    pairs named, and refuses a pair that is not on the day.
+    """
     who = person(session)
     assert who is not None
     found = day(session, on)
@@ -399,19 +456,47 @@ def update_day(
         if value is not None:
             setattr(found, key, value)
     if activities:
-        kinds = [a.strip().lower() for a in activities if a.strip()]
-        found.activities = ",".join(dict.fromkeys(kinds))
-    if shoes_worn:
-        worn = {}
-        for name, hours in shoes_worn:
-            shoe = find_shoe(session, name)
-            worn[shoe.id] = hours
-        found.shoes.clear()
-        session.flush()  # the old rows go before new ones may reuse (day, shoe)
-        for shoe_id, hours in worn.items():
-            found.shoes.append(DayShoe(shoe_id=shoe_id, hours=hours))
+        kinds = [words.activity(part) for a in activities for part in a.split(",")]
+        found.activities = ",".join(dict.fromkeys(k for k in kinds if k)) or found.activities
+    if clear_shoes or remove_shoes or shoes_worn:
+        _change_day_shoes(session, found, shoes_worn, remove_shoes, clear_shoes)
     session.flush()
     return found
+
+
+def _change_day_shoes(
+    session: Session,
+    found: Day,
+    shoes_worn: Sequence[tuple[str, float | None]],
+    remove_shoes: Sequence[str],
+    clear_shoes: bool,
+) -> None:
+    # Look every name up first, so that one unknown pair refuses the whole command.
+    adding = [(find_shoe(session, name), hours) for name, hours in shoes_worn]
+    removing = [find_shoe(session, name, field="--remove-shoes") for name in remove_shoes]
+    if clear_shoes:
+        found.shoes.clear()
+    on_day = {row.shoe_id: row for row in found.shoes}
+    for shoe in removing:
+        row = on_day.pop(shoe.id, None)
+        if row is None and not clear_shoes:
+            worn = ", ".join(r.shoe.name for r in found.shoes) or "none recorded"
+            raise InputError(
+                "--remove-shoes",
+                f"{shoe.name!r} is not recorded on {found.date.isoformat()}",
+                f"a pair worn that day: {worn}",
+            )
+        if row is not None:
+            found.shoes.remove(row)
+    session.flush()  # rows taken off go before a pair put back may reuse (day, shoe)
+    for shoe, hours in adding:
+        row = on_day.get(shoe.id)
+        if row is None:
+            row = DayShoe(shoe_id=shoe.id, hours=hours)
+            found.shoes.append(row)
+            on_day[shoe.id] = row
+        elif hours is not None:
+            row.hours = hours
 
 
 def days(session: Session, since: date | None = None, until: date | None = None) -> list[Day]:
@@ -426,6 +511,10 @@ def days(session: Session, since: date | None = None, until: date | None = None)
 # --- medicines -----------------------------------------------------------------------------
 
 
+def _medicine_key(name: str) -> str:
+    return " ".join(name.strip().lower().split())
+
+
 def medication_aliases(session: Session) -> dict[str, str]:
     return {
         a.lower(): g
@@ -434,26 +523,87 @@ def medication_aliases(session: Session) -> dict[str, str]:
 
 
 def generic_name(session: Session, name: str) -> str:
-    clean = " ".join(name.strip().lower().split())
-    return medication_aliases(session).get(clean, clean)
+    """The generic name a medicine is recorded under: the person's own alias first, then the
+    brand names and abbreviations cramplog knows ("HCTZ" -> hydrochlorothiazide), else the
+    name as typed (lower case, single spaces)."""
+    from cramplog import knowledge
+
+    clean = _medicine_key(name)
+    own = medication_aliases(session).get(clean)
+    if own is not None:
+        return own
+    known = knowledge.medicine_name(clean)
+    return known.generic if known is not None else clean
 
 
-def add_alias(session: Session, alias: str, generic: str) -> MedicationAlias:
+def _check_alias(session: Session, clean_alias: str, generic: str) -> bool:
+    """Refuse an alias that names another medicine; False when it needs no row of its own."""
+    from cramplog import knowledge
+
+    listed = {g for c in knowledge.medication_classes() for g in c.generics}
+    in_diary = set(session.scalars(select(Medication.name)))
+    if clean_alias in listed or clean_alias in in_diary:
+        raise InputError(
+            "--alias",
+            f"{clean_alias!r} is the generic name of a medicine; an alias cannot be one",
+            "a brand name, e.g. Microzide",
+        )
+    shipped = knowledge.medicine_name(clean_alias)
+    if shipped is not None and shipped.generic != generic:
+        raise InputError(
+            "--alias",
+            f"{clean_alias!r} is a {shipped.kind} of {shipped.generic}, not of {generic}",
+            "a brand name of this medicine",
+        )
+    own = medication_aliases(session).get(clean_alias)
+    if own is not None and own != generic:
+        raise InputError(
+            "--alias",
+            f"{clean_alias!r} already names {own}",
+            "a name not used for another medicine",
+            hint=f"to see them: cramplog meds list; to correct {own}: cramplog meds edit",
+        )
+    return shipped is None and own is None
+
+
+def add_alias(session: Session, alias: str, generic: str) -> MedicationAlias | None:
+    """Record a person's own name for a medicine. None when cramplog already knows it."""
     who = person(session)
     assert who is not None
-    clean_alias = " ".join(alias.strip().lower().split())
+    clean_alias = _medicine_key(alias)
     if not clean_alias:
-        raise InputError("ALIAS", "an alias cannot be empty", "a brand name, e.g. Microzide")
-    row = session.scalars(
-        select(MedicationAlias).where(MedicationAlias.alias == clean_alias)
-    ).first()
-    if row is None:
-        row = MedicationAlias(person_id=who.id, alias=clean_alias, generic=generic.strip().lower())
-        session.add(row)
-    else:
-        row.generic = generic.strip().lower()
+        raise InputError("--alias", "an alias cannot be empty", "a brand name, e.g. Microzide")
+    generic = _medicine_key(generic)
+    if not _check_alias(session, clean_alias, generic):
+        return None
+    row = MedicationAlias(person_id=who.id, alias=clean_alias, generic=generic)
+    session.add(row)
     session.flush()
     return row
+
+
+def _overlapping(
+    session: Session,
+    generic: str,
+    started: date | None,
+    stopped: date | None,
+    *,
+    other_than: int | None = None,
+) -> Medication | None:
+    """A record of `generic` whose dates overlap started..stopped (either end open)."""
+    for med in session.scalars(select(Medication).where(Medication.name == generic)):
+        if med.id == other_than:
+            continue
+        if (started is None or med.stopped is None or started <= med.stopped) and (
+            stopped is None or med.started is None or med.started <= stopped
+        ):
+            return med
+    return None
+
+
+def _since_text(med: Medication) -> str:
+    start = med.started.isoformat() if med.started else "an unknown date"
+    return f"since {start}" + (f", stopped {med.stopped.isoformat()}" if med.stopped else "")
 
 
 def add_medication(
@@ -465,6 +615,8 @@ def add_medication(
     as_needed: bool = False,
     note: str | None = None,
 ) -> Medication:
+    from cramplog import knowledge
+
     who = person(session)
     assert who is not None
     generic = generic_name(session, name)
@@ -478,6 +630,10 @@ def add_medication(
             f"{generic} is already on your list (since {since_text}); nothing was added",
             hint="to record a change of dose, use a note; see: cramplog meds list",
         )
+    shipped = knowledge.medicine_name(name)
+    if note is None and shipped is not None and shipped.combined_with:
+        # Only the listed ingredient is recorded by name; the note keeps what the pack says.
+        note = f"{shipped.name}: {generic} with {' and '.join(shipped.combined_with)}"
     med = Medication(
         person_id=who.id, name=generic, dose=dose, started=since, as_needed=as_needed, note=note
     )
@@ -495,21 +651,121 @@ def active_medication(session: Session, generic: str) -> Medication | None:
 
 
 def find_medication(session: Session, name: str) -> Medication:
-    generic = generic_name(session, name)
-    med = (
-        active_medication(session, generic)
-        or session.scalars(
-            select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
-        ).first()
-    )
+    """The record `name` refers to: the current one, else the latest.
+
+    A name is read as `meds add` reads it (HCTZ -> hydrochlorothiazide); a diary written
+    before cramplog knew brand names may hold the name as typed ("hctz"), so that is tried
+    next, and `meds edit hctz --name hydrochlorothiazide` can still reach it.
+    """
+    med = None
+    for generic in dict.fromkeys((generic_name(session, name), _medicine_key(name))):
+        med = (
+            active_medication(session, generic)
+            or session.scalars(
+                select(Medication).where(Medication.name == generic).order_by(Medication.id.desc())
+            ).first()
+        )
+        if med is not None:
+            break
     if med is None:
         names = sorted({m.name for m in medications(session)})
+        near = words.did_you_mean(name, [*names, *medication_aliases(session)])
+        add = "to add it: cramplog meds add NAME --since DATE"
         raise InputError(
             "NAME",
             f"no medicine called {name!r}",
             ", ".join(names) if names else None,
-            hint="to add it: cramplog meds add NAME --since DATE",
+            hint=f"{near} Or, {add}" if near else add,
         )
+    return med
+
+
+def edit_medication(
+    session: Session,
+    name: str,
+    *,
+    new_name: str | None = None,
+    dose: str | None = None,
+    started: date | None = None,
+    stopped: date | None = None,
+    still_taking: bool = False,
+    as_needed: bool | None = None,
+) -> Medication:
+    """Correct a medicine's record: only what is given changes.
+
+    A new name is read like `meds add` reads one (an alias or a brand becomes its generic),
+    and is refused when that medicine is already recorded over overlapping dates: two records
+    of one medicine at once would count it twice. Aliases of the old name follow the rename.
+    """
+    med = find_medication(session, name)
+    old_name = med.name
+    generic = med.name
+    if new_name is not None:
+        generic = generic_name(session, new_name)
+        if not generic:
+            raise InputError("--name", "a medicine needs a name", "its generic name")
+    if dose is not None:
+        if not dose.strip():
+            raise InputError("--dose", "the dose cannot be empty", 'a dose, e.g. "25 mg"')
+        med.dose = dose.strip()
+    new_start = started if started is not None else med.started
+    new_stop = None if still_taking else (stopped if stopped is not None else med.stopped)
+    if new_start and new_stop and new_stop < new_start:
+        raise InputError(
+            "--stopped" if stopped is not None else "--started",
+            f"the stop date {new_stop} is before the start date {new_start}",
+            "a stop date on or after the start date",
+        )
+    clash = _overlapping(session, generic, new_start, new_stop, other_than=med.id)
+    if clash is not None:
+        raise InputError(
+            "--name" if generic != old_name else "--started",
+            f"{generic} is already on your list ({_since_text(clash)}); nothing was changed",
+            hint="remove one of the two first: cramplog meds remove NAME",
+        )
+    med.name, med.started, med.stopped = generic, new_start, new_stop
+    if as_needed is not None:
+        med.as_needed = as_needed
+    if generic != old_name:
+        _move_aliases(session, old_name, generic, med.id)
+    session.flush()
+    return med
+
+
+def _move_aliases(session: Session, old: str, new: str, med_id: int) -> None:
+    """Point the aliases of `old` at `new`, unless another record still carries `old`."""
+    session.flush()
+    others = session.scalars(
+        select(Medication.id).where(Medication.name == old, Medication.id != med_id)
+    ).first()
+    if others is not None:
+        return
+    for row in session.scalars(select(MedicationAlias).where(MedicationAlias.generic == old)):
+        if row.alias == new:
+            session.delete(row)  # the alias is now the medicine's own name
+        else:
+            row.generic = new
+
+
+def remove_medication(session: Session, name: str) -> Medication:
+    """Delete a medicine record entered by mistake, with its doses (undo brings them back).
+
+    Its aliases go too, unless another record of the same medicine remains.
+    """
+    med = find_medication(session, name)
+    for dose in session.scalars(select(Dose).where(Dose.medication_id == med.id)):
+        session.delete(dose)
+    session.flush()  # doses first: the database would otherwise remove them unjournaled
+    others = session.scalars(
+        select(Medication.id).where(Medication.name == med.name, Medication.id != med.id)
+    ).first()
+    if others is None:
+        for row in session.scalars(
+            select(MedicationAlias).where(MedicationAlias.generic == med.name)
+        ):
+            session.delete(row)
+    session.delete(med)
+    session.flush()
     return med
 
 
@@ -561,6 +817,44 @@ def medications(session: Session) -> list[Medication]:
 # --- profile -------------------------------------------------------------------------------
 
 
+MAX_CONDITION_TEXT = 60  # the width of person_condition.condition
+
+
+def condition_to_store(text: str) -> str:
+    """What the profile stores for a condition typed: a known id, or the text as typed.
+
+    "type 2 diabetes" and "Diabetic" store `diabetes`; "high blood pressure" is kept as
+    typed (spaces tidied), shown on the profile and the packet but counted as no listed
+    condition.
+    """
+    from cramplog import knowledge
+
+    clean = " ".join(text.split())
+    if not clean:
+        raise InputError("--condition", "a condition cannot be empty", "e.g. diabetes")
+    found = knowledge.find_condition(clean)
+    if found is not None:
+        return found.id
+    if len(clean) > MAX_CONDITION_TEXT:
+        raise InputError(
+            "--condition",
+            f"{len(clean)} characters is too long",
+            f"at most {MAX_CONDITION_TEXT} characters",
+        )
+    return clean
+
+
+def _profile_condition(who: Person, text: str) -> PersonCondition | None:
+    from cramplog import knowledge
+
+    found = knowledge.find_condition(text)
+    wanted = found.id if found is not None else " ".join(text.split()).casefold()
+    for row in who.conditions:
+        if row.condition == wanted or row.condition.casefold() == wanted:
+            return row
+    return None
+
+
 def update_profile(
     session: Session,
     *,
@@ -583,22 +877,21 @@ def update_profile(
         who.birth_year = birth_year
     if name:
         who.name = name.strip()
-    known = knowledge.conditions()
-    for text in [*add_conditions, *remove_conditions]:
-        if knowledge.find_condition(text) is None:
-            raise InputError(
-                "--condition", f"{text!r} is not on the list", ", ".join(sorted(known))
-            )
-    have = {c.condition for c in who.conditions}
     for text in add_conditions:
-        cid = knowledge.find_condition(text).id  # type: ignore[union-attr]
-        if cid not in have:
-            who.conditions.append(PersonCondition(condition=cid))
-            have.add(cid)
+        stored = condition_to_store(text)
+        have = {c.condition.casefold() for c in who.conditions}
+        if stored.casefold() not in have:
+            who.conditions.append(PersonCondition(condition=stored))
     for text in remove_conditions:
-        cid = knowledge.find_condition(text).id  # type: ignore[union-attr]
-        for row in list(who.conditions):
-            if row.condition == cid:
-                who.conditions.remove(row)
+        row = _profile_condition(who, text)
+        if row is None:
+            listed = [knowledge.condition_label(c.condition) for c in who.conditions]
+            raise InputError(
+                "--remove-condition",
+                f"{text!r} is not on your profile",
+                ", ".join(listed) if listed else "none recorded",
+                hint=words.did_you_mean(text, listed),
+            )
+        who.conditions.remove(row)
     session.flush()
     return who

@@ -6,6 +6,7 @@ because Alembic costs tens of milliseconds to import and `cramplog log` has none
 
 from __future__ import annotations
 
+import glob
 import io
 import sqlite3
 from datetime import UTC, datetime
@@ -75,17 +76,34 @@ def backup_sqlite(path: Path, label: str) -> Path:
     return backup_sqlite_to(path, target)
 
 
-def backup_sqlite_to(path: Path, target: Path) -> Path:
-    target.touch(mode=0o600)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    target.chmod(0o600)
+def backup_sqlite_to(path: Path, target: Path, *, force: bool = False) -> Path:
+    """A consistent copy of the diary at `target` (written whole, then renamed; 0600)."""
+    from cramplog.files import private_output
+
+    with private_output(target, force=force) as temp:
+        src = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        dst = sqlite3.connect(temp)
+        try:
+            src.backup(dst)
+            # The copy stands alone: no write-ahead log for it to need.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+            src.close()
     return target
+
+
+def upgrade_backup(path: Path, before: str) -> Path:
+    """The copy of a diary taken before upgrading it from `before`.
+
+    An upgrade that failed leaves the diary as it was, so the next attempt reuses the copy it
+    took (the diary has not changed since) instead of piling up another.
+    """
+    label = f"before-upgrade-from-{before}"
+    existing = sorted(path.parent.glob(f"{glob.escape(path.name)}.{label}-*.bak"))
+    if existing and existing[-1].stat().st_mtime_ns >= path.stat().st_mtime_ns:
+        return existing[-1]
+    return backup_sqlite(path, label)
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -96,13 +114,35 @@ def _has_tables(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, *, backup: bool = True, revision: str = "head") -> Path | None:
-    """Bring a diary to `revision`, backing up an existing file first. Returns the backup path."""
+    """Bring a diary to `revision`, backing up an existing file first. Returns the backup path.
+
+    The upgrade is one transaction (migrations/env.py): if it fails, the diary is unchanged and
+    the message says where the copy is.
+    """
+    from cramplog.errors import DiaryFileError
+    from cramplog.files import tighten
+
     copy = None
+    before = current_revision(engine) or "base"
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if backup and path is not None and _has_tables(engine):
-        before = current_revision(engine) or "base"
-        copy = backup_sqlite(path, f"before-upgrade-from-{before}")
-    command.upgrade(alembic_config(engine), revision)
+        copy = upgrade_backup(path, before)
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except Exception as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError) and "readonly" in str(exc.orig).lower():
+            raise  # a fault of the machine: the caller names it
+        where = path or engine.url.render_as_string(hide_password=True)
+        kept = f"; a copy from before the attempt is at {copy}" if copy else ""
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise DiaryFileError(
+            f"upgrading {where} from {before} to {revision} failed ({cause}); the diary is "
+            f"unchanged{kept}"
+        ) from None
+    if path is not None:
+        tighten(path)
     return copy
 
 

@@ -77,6 +77,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), default="me")
     birth_year: Mapped[int | None]
+    # The first day of the month the person says their cramps began (`profile set
+    # --cramps-since 2026-10`): the onset a diary started after the cramps cannot see.
+    cramps_since: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     conditions: Mapped[list[PersonCondition]] = relationship(

@@ -7,21 +7,24 @@ import re
 from cramplog.errors import InputError
 
 ML_PER_US_FL_OZ = 29.5735
+# A US customary cup is 8 US fl oz. "cups" is read as this measure, not as a glass: the
+# `units` setting shows amounts in fl oz and cups, and the two must mean the same amount.
+ML_PER_US_CUP = 8 * ML_PER_US_FL_OZ
 MAX_WATER_ML = 10_000
-WATER_FORMS = "1.5L, 1500ml, 6glasses, 50oz"
-DURATION_FORMS = "90s, 2m, 1.5 (minutes), 1h30m"
+WATER_FORMS = "1.5L, 1500ml, 6glasses, 50oz, 50 fl oz, 6 cups"
+DURATION_FORMS = "90s, 2m, 1m30s, 1.5 (minutes), 2 minutes, 1h30m"
 
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
 
 
 def parse_water(text: str, glass_ml: int = 250, field: str = "--water") -> int:
     """Millilitres of water from 1.5L, 1500ml, 6 glasses (glass_ml each), 50oz (US fl oz)."""
-    low = text.strip().lower().replace(",", ".")
+    low = " ".join(text.strip().lower().replace(",", ".").split())
     if low.startswith("-"):
         raise InputError(field, f"{text!r} is negative", WATER_FORMS)
     m = re.fullmatch(
-        _NUMBER + r"\s*(l|litres?|liters?|ml|millilitres?|milliliters?|glass(?:es)?|cups?|"
-        r"oz|fl\s*oz|ounces?)",
+        _NUMBER + r"\s*(l|lt|ltr|litres?|liters?|ml|millilitres?|milliliters?|glass(?:es)?|cups?|"
+        r"oz|fl\.?\s*oz\.?|fluid\s+ounces?|ounces?)(?:\s+of\s+water)?",
         low,
     )
     if not m:
@@ -31,8 +34,10 @@ def parse_water(text: str, glass_ml: int = 250, field: str = "--water") -> int:
         ml = amount * 1000
     elif unit.startswith("m"):
         ml = amount
-    elif unit.startswith(("glass", "cup")):
+    elif unit.startswith("glass"):
         ml = amount * glass_ml
+    elif unit.startswith("cup"):
+        ml = amount * ML_PER_US_CUP
     else:
         ml = amount * ML_PER_US_FL_OZ
     if ml > MAX_WATER_ML:
@@ -41,22 +46,27 @@ def parse_water(text: str, glass_ml: int = 250, field: str = "--water") -> int:
 
 
 def parse_minutes(text: str, field: str, max_minutes: float) -> float:
-    """Minutes from 90s, 2m, 1.5 (plain numbers are minutes), 1h30m, 1h."""
-    low = text.strip().lower().replace(" ", "")
+    """Minutes from 90s, 2m, 1m30s, 1.5 (plain numbers are minutes), 2 minutes, 1h30m, 1h.
+
+    Parts may be spelled out and joined by spaces or "and": "1 minute and 30 seconds".
+    """
+    low = text.strip().lower().replace(",", ".")
+    low = re.sub(r"\band\b", "", low).replace(" ", "")
     if low.startswith("-"):
         raise InputError(field, f"{text!r} is negative", DURATION_FORMS)
     minutes: float | None = None
     if re.fullmatch(_NUMBER, low):
         minutes = float(low)
-    elif m := re.fullmatch(_NUMBER + r"(s|sec|secs|seconds?)", low):
-        minutes = float(m.group(1)) / 60
     elif (
         m := re.fullmatch(
-            r"(?:" + _NUMBER + r"(?:h|hr|hrs|hours?))?(?:" + _NUMBER + r"(?:m|min|mins|minutes?))?",
+            r"(?:" + _NUMBER + r"(?:h|hr|hrs|hours?))?"
+            r"(?:" + _NUMBER + r"(?:m|min|mins|minutes?))?"
+            r"(?:" + _NUMBER + r"(?:s|sec|secs|seconds?))?",
             low,
         )
-    ) and (m.group(1) or m.group(2)):
-        minutes = float(m.group(1) or 0) * 60 + float(m.group(2) or 0)
+    ) and (m.group(1) or m.group(2) or m.group(3)):
+        hours, mins, secs = (float(g or 0) for g in m.groups())
+        minutes = hours * 60 + mins + secs / 60
     if minutes is None:
         raise InputError(field, f"cannot read {text!r} as a duration", DURATION_FORMS)
     if minutes > max_minutes:

@@ -1,16 +1,25 @@
 """Alembic environment: used by cramplog itself (db.open_engine, `cramplog db upgrade`) and by
 developers running `alembic` from the repository root.
 
-SQLite cannot ALTER most things, so migrations run in batch mode (copy-and-move tables).
+SQLite cannot ALTER most things, so migrations run in batch mode (copy-and-move tables). A batch
+rebuild drops and re-creates a table; were foreign keys on, dropping `person` would cascade and
+empty every child table without a word. So on SQLite every upgrade runs with foreign keys OFF,
+all its migrations in one transaction, and `PRAGMA foreign_key_check` must come back empty
+before that transaction commits: an upgrade either keeps every row and every link, or changes
+nothing.
 """
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from cramplog.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+class ForeignKeyCheckFailed(RuntimeError):
+    """A migration left rows pointing at rows that are not there; nothing was committed."""
 
 
 def run_migrations_offline() -> None:
@@ -22,6 +31,24 @@ def run_migrations_offline() -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _set_sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # The pragma is a no-op inside a transaction, so it goes to the driver connection directly,
+    # which cramplog keeps in autocommit mode (db._sqlite_pragmas) until BEGIN is issued.
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        tables = sorted({str(row[0]) for row in problems})
+        raise ForeignKeyCheckFailed(
+            f"the upgrade would leave {len(problems)} rows with broken links "
+            f"(tables: {', '.join(tables)})"
+        )
 
 
 def run_migrations_online() -> None:
@@ -37,14 +64,27 @@ def run_migrations_online() -> None:
             poolclass=pool.NullPool,
         )
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _set_sqlite_foreign_keys(connection, on=False)
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            # One transaction for the whole upgrade, owned here: Alembic sees an external
+            # transaction and leaves it alone.
+            with connection.begin():
+                context.configure(
+                    connection=connection,
+                    target_metadata=target_metadata,
+                    render_as_batch=True,
+                    compare_type=True,
+                    transactional_ddl=True,
+                )
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, on=True)
 
 
 if context.is_offline_mode():

@@ -109,7 +109,8 @@ def test_day_updates_merge_and_undo_restores_the_previous_values(cli) -> None:
     cli("day", "--date", "2026-11-20", "--alcohol", "2", "--shoes", "heels:3", "--stretched")
     (day,) = json.loads(cli("list", "--json").output)["days"]
     assert day["water_ml"] == 1500 and day["alcohol"] == 2 and day["stretched"] is True
-    assert [s["name"] for s in day["shoes"]] == ["heels"]
+    # A second --shoes adds a pair to the day (it used to replace the first).
+    assert [(s["name"], s["hours"]) for s in day["shoes"]] == [("trainers", 8.0), ("heels", 3.0)]
     cli("undo")
     (day,) = json.loads(cli("list", "--json").output)["days"]
     assert day["alcohol"] is None and day["stretched"] is None
@@ -171,7 +172,8 @@ def test_meds_stop_take_and_aliases(cli) -> None:
     assert by_name["chlorthalidone"]["stopped"] == "2026-11-10"
     assert by_name["chlorthalidone"]["cramp_associated"] is True
     assert by_name["salbutamol"]["cramp_associated"] is False
-    assert by_name["microzide"]["cramp_associated"] is False  # a brand, until aliased
+    # A shipped brand name is recorded as its generic, and so marked.
+    assert by_name["hydrochlorothiazide"]["cramp_associated"] is True
 
 
 def test_profile_and_conditions(cli) -> None:
@@ -324,7 +326,7 @@ def test_log_with_nothing_to_log_and_no_terminal_is_refused(cli, db_path: Path) 
 def test_export_holds_doses_aliases_and_notes_and_never_overwrites(cli, tmp_path: Path) -> None:
     cli("meds", "add", "quinine", "--as-needed", "--since", "2026-11-01")
     cli("meds", "take", "quinine", "--at", "2026-11-22 23:00")
-    cli("meds", "add", "atorvastatin", "--alias", "Lipitor", "--since", "2026-10-01")
+    cli("meds", "add", "atorvastatin", "--alias", "Sortis", "--since", "2026-10-01")
     cli("none", "--night", "2026-11-20", "--note", "slept well")
     out = tmp_path / "x.json"
     cli("export", "-o", str(out))
@@ -332,7 +334,7 @@ def test_export_holds_doses_aliases_and_notes_and_never_overwrites(cli, tmp_path
     assert data["doses"] == [
         {"medicine": "quinine", "at": "2026-11-22T23:00+00:00", "date": "2026-11-22"}
     ]
-    assert data["medication_aliases"] == {"lipitor": "atorvastatin"}
+    assert data["medication_aliases"] == {"sortis": "atorvastatin"}
     assert data["night_notes"] == {"2026-11-20": "slept well"}
     r = cli("export", "-o", str(out))
     assert r.exit_code == 2 and "exists" in r.stderr

@@ -359,8 +359,58 @@ def test_brand_aliases_map_to_the_generic():
 
 def test_an_alias_to_an_unlisted_generic_or_a_missing_alias_matches_nothing():
     assert match_medication("Glucophage", {"glucophage": "metformin"}) is None
-    assert match_medication("Microzide") is None
-    assert match_medication("Microzide", {}) is None
+    assert match_medication("Sortis") is None
+    assert match_medication("Sortis", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "class_id"),
+    [
+        ("HCTZ", "thiazide-diuretics"),
+        ("Microzide", "thiazide-diuretics"),
+        ("lipitor", "statins"),
+        ("ZOCOR", "statins"),
+        ("Crestor", "statins"),
+        ("Aldactone", "potassium-sparing-diuretics"),
+        ("Lasix", "loop-diuretics"),
+        ("Advair", "long-acting-beta-agonists"),
+        ("Seretide", "long-acting-beta-agonists"),
+        ("Symbicort", "long-acting-beta-agonists"),
+        ("Premarin", "conjugated-estrogens"),
+        ("Evista", "raloxifene"),
+        ("Aleve", "naproxen"),
+        ("Naprosyn", "naproxen"),
+        ("Forteo", "teriparatide"),
+    ],
+)
+def test_shipped_brand_names_and_abbreviations_match_their_class(name: str, class_id: str):
+    match = match_medication(name)
+    assert match is not None and match.id == class_id
+
+
+def test_every_shipped_name_has_a_public_source_and_a_listed_generic():
+    raw = _raw("medications.toml")["names"]
+    name_sources = _raw("drug_names_sources.toml")["sources"]
+    assert source_problems([(n["name"], n) for n in raw], name_sources) == []
+    listed = {g for cls in medication_classes() for g in cls.generics}
+    for entry in raw:
+        assert entry["generic"] in listed, entry
+    for key, source in knowledge.drug_name_sources().items():
+        assert "https://" in source.reference, key  # a place anyone can look the name up
+        assert cite([key]) == source.reference
+    assert not set(name_sources) & set(sources())  # the clinical sources stay as they were
+    hctz = knowledge.medicine_name("hctz")
+    assert hctz is not None and hctz.generic == "hydrochlorothiazide"
+    assert hctz.kind == "abbreviation" and hctz.source == ("ISMP",)
+    advair = knowledge.medicine_name("Advair")
+    assert advair is not None and advair.combined_with == ("fluticasone",)
+
+
+def test_condition_label_names_known_ids_and_keeps_free_text():
+    assert knowledge.condition_label("diabetes") == "diabetes"
+    assert knowledge.condition_label("kidney-disease") == "chronic kidney disease or dialysis"
+    assert knowledge.condition_label("high blood pressure") == "high blood pressure"
+    assert knowledge.condition_label("Gicht (gout)") == "Gicht (gout)"
 
 
 def test_a_generic_name_wins_over_an_alias():

@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.timeutil import factor_day, last_night, night_of, parse_date, parse_when
+from cramplog.timeutil import (
+    AmbiguousTime,
+    DateRules,
+    factor_day,
+    last_night,
+    night_of,
+    parse_date,
+    parse_when,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=LONDON)  # a Monday morning
@@ -140,3 +148,169 @@ def test_a_clock_time_is_the_most_recent_past_one(hh: int, mm: int) -> None:
 def test_dates_round_trip(days_back: int) -> None:
     day = NOW.date() - timedelta(days=days_back)
     assert parse_date(day.isoformat(), NOW.date()) == day
+
+
+# --- dates in people's words -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20 Nov", date(2026, 11, 20)),
+        ("Nov 20", date(2026, 11, 20)),
+        ("november 20", date(2026, 11, 20)),
+        ("20 November 2025", date(2025, 11, 20)),
+        ("Nov 20, 2025", date(2025, 11, 20)),
+        ("20th Nov", date(2026, 11, 20)),
+        ("sept 3", date(2026, 9, 3)),
+        ("24 Nov", date(2025, 11, 24)),  # a day and month still ahead this year: last year's
+        ("29 Feb", date(2024, 2, 29)),  # the most recent leap day
+        ("20/11", date(2026, 11, 20)),  # 20 cannot be a month: only one reading
+        ("11/20", date(2026, 11, 20)),
+        ("20/11/2025", date(2025, 11, 20)),
+        ("20.11.25", date(2025, 11, 20)),
+        ("5/5", date(2026, 5, 5)),  # both readings are the same day
+        ("2 weeks ago", date(2026, 11, 9)),
+        ("20261120", date(2026, 11, 20)),
+    ],
+)
+def test_dates_in_peoples_words(text: str, expected: date) -> None:
+    assert parse_date(text, NOW.date()) == expected
+
+
+def test_an_all_number_date_with_two_readings_is_refused_naming_both() -> None:
+    with pytest.raises(InputError) as err:
+        parse_date("4/11", NOW.date(), "--night")
+    message = str(err.value)
+    assert "--night" in message
+    assert "4 Nov or 11 Apr" in message
+    assert "date_order" in message and "20 Nov" in message
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"), [("dmy", date(2026, 11, 4)), ("mdy", date(2026, 4, 11))]
+)
+def test_the_date_order_setting_says_which(order: str, expected: date) -> None:
+    assert parse_date("4/11", NOW.date(), rules=DateRules(order=order)) == expected
+
+
+def test_a_date_against_the_date_order_setting_is_refused() -> None:
+    with pytest.raises(InputError, match="month/day order"):
+        parse_date("20/11", NOW.date(), rules=DateRules(order="mdy"))
+
+
+@pytest.mark.parametrize("text", ["31 Nov", "30 feb 2025", "13/13", "0/5", "monkey", "smarch 3"])
+def test_words_that_are_not_a_date(text: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_date(text, NOW.date())
+    assert "20 Nov" in str(err.value)  # says what to type instead
+
+
+@pytest.mark.parametrize(
+    "text", ["1899-12-31", "0001-01-01", "999999 days ago", "99999999999999999999 days ago"]
+)
+def test_dates_before_1900_are_refused(text: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_date(text, NOW.date(), "--since")
+    assert "before 1900" in str(err.value)
+    assert "a date from 1900-01-01 up to today (2026-11-23)" in str(err.value)
+
+
+def test_dates_before_the_birth_year_are_refused() -> None:
+    rules = DateRules.for_person(1955)
+    assert parse_date("1955-01-01", NOW.date(), rules=rules) == date(1955, 1, 1)
+    with pytest.raises(InputError) as err:
+        parse_date("1954-12-31", NOW.date(), rules=rules)
+    assert "before your birth year (1955)" in str(err.value)
+    with pytest.raises(InputError, match="before your birth year"):
+        parse_when("1950-06-01 03:00", NOW, rules=rules)
+
+
+def test_a_date_may_be_planned_ahead_but_never_more_than_a_year() -> None:
+    assert parse_date("2027-06-01", NOW.date(), ahead=400) == date(2027, 6, 1)
+    with pytest.raises(InputError, match="in the future"):
+        parse_date("2027-12-25", NOW.date(), ahead=4000)
+    with pytest.raises(InputError, match="in the future"):
+        parse_date("2026-11-24", NOW.date())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0001-01-01 03:00", "9999999999h ago", "99999999999999999999999h ago", "999999999m ago"],
+)
+def test_times_too_far_back_are_refused_not_overflowed(text: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_when(text, NOW)
+    assert "before 1900 (accepted: a time from 1900-01-01 up to now)" in str(err.value)
+
+
+def test_times_in_words_with_a_date() -> None:
+    assert parse_when("20 Nov 03:10", NOW) == datetime(2026, 11, 20, 3, 10, tzinfo=LONDON)
+    assert parse_when("Nov 20 at 3am", NOW) == datetime(2026, 11, 20, 3, 0, tzinfo=LONDON)
+    assert parse_when("20/11 23:40", NOW) == datetime(2026, 11, 20, 23, 40, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize("parse", [parse_date, parse_when])
+def test_an_empty_value_is_an_error_not_now(parse: object) -> None:
+    with pytest.raises(InputError, match="is empty"):
+        parse("  ", NOW if parse is parse_when else NOW.date())  # type: ignore[operator]
+
+
+# --- daylight saving: times that did not happen, and times that happened twice ----------------
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("tz", "text", "nearest"),
+    [
+        (LONDON, "2026-03-29 01:30", "00:59 or 02:00"),  # clocks go 01:00 -> 02:00
+        (NEW_YORK, "2026-03-08 02:30", "01:59 or 03:00"),  # clocks go 02:00 -> 03:00
+    ],
+)
+def test_a_time_in_the_spring_gap_is_refused_naming_the_nearest_valid_ones(
+    tz: ZoneInfo, text: str, nearest: str
+) -> None:
+    with pytest.raises(InputError) as err:
+        parse_when(text, NOW.astimezone(tz))
+    assert "did not happen" in str(err.value)
+    assert nearest in str(err.value)
+    for valid in nearest.split(" or "):  # and the nearest ones are accepted as they are
+        moment = parse_when(f"{text[:10]} {valid}", NOW.astimezone(tz))
+        assert f"{moment:%H:%M}" == valid
+
+
+@pytest.mark.parametrize(
+    ("tz", "text", "offsets"),
+    [
+        (LONDON, "2026-10-25 01:30", ("+01:00", "+00:00")),
+        (NEW_YORK, "2026-11-01 01:30", ("-04:00", "-05:00")),
+    ],
+)
+def test_the_repeated_hour_needs_first_or_second(
+    tz: ZoneInfo, text: str, offsets: tuple[str, str]
+) -> None:
+    current = NOW.astimezone(tz)
+    with pytest.raises(AmbiguousTime) as err:
+        parse_when(text, current)
+    message = str(err.value)
+    assert "happened twice" in message and "--first" in message and "--second" in message
+    assert offsets[0] in message and offsets[1] in message
+    first = parse_when(text, current, fold=0)
+    second = parse_when(text, current, fold=1)
+    assert first.isoformat()[-6:] == offsets[0]
+    assert second.isoformat()[-6:] == offsets[1]
+    assert second - first == timedelta(0)  # same wall time (aware arithmetic in one zone)
+    assert second.astimezone(ZoneInfo("UTC")) - first.astimezone(ZoneInfo("UTC")) == timedelta(
+        hours=1
+    )
+    assert night_of(first) == night_of(second)
+
+
+def test_hours_ago_are_real_hours_across_a_clock_change() -> None:
+    # 02:30 GMT on 25 Oct 2026 in London, just after the clocks went back at 02:00 BST
+    after = datetime(2026, 10, 25, 2, 30, tzinfo=LONDON)
+    two_hours_earlier = parse_when("2h ago", after)
+    utc = ZoneInfo("UTC")
+    assert after.astimezone(utc) - two_hours_earlier.astimezone(utc) == timedelta(hours=2)
+    assert two_hours_earlier.isoformat() == "2026-10-25T01:30:00+01:00"

@@ -21,7 +21,7 @@ from cramplog.units import format_water, parse_hours, parse_minutes, parse_water
         ("6glasses", 1500),
         ("6 glasses", 1500),
         ("1 glass", 250),
-        ("4 cups", 1000),
+        ("4 cups", 946),  # US cups of 8 fl oz, not glasses
         ("50oz", 1479),  # 50 US fl oz x 29.5735 mL
         ("1,2L", 1200),
         ("0L", 0),

@@ -46,10 +46,7 @@ class CramplogGroup(click.Group):
         except click.NoSuchOption as exc:
             if exc.option_name.lstrip("-").replace(".", "", 1).isdigit():
                 # "cramplog log -1": click takes a negative number for an option
-                message = (
-                    f"severity: {exc.option_name} is out of range (accepted: a whole number 0-10)"
-                )
-                return _fail(message, 2, standalone_mode)
+                return _fail(_negative(exc), 2, standalone_mode)
             return _fail(exc.format_message(), 2, standalone_mode)
         except click.UsageError as exc:
             hint = ""
@@ -70,6 +67,16 @@ class CramplogGroup(click.Group):
         except click.Abort:
             return _fail("aborted; nothing was written", 1, standalone_mode)
         return _done(rv if isinstance(rv, int) else 0, standalone_mode)
+
+
+def _negative(exc: click.NoSuchOption) -> str:
+    """The line for a negative number where a command takes a number argument."""
+    names = [p.name for p in (exc.ctx.command.params if exc.ctx else []) if p.name]
+    if "episode_id" in names:
+        return f"ID: {exc.option_name} is not an ID (accepted: an ID from: cramplog list)"
+    if "severity" in names:
+        return f"severity: {exc.option_name} is out of range (accepted: a whole number 0-10)"
+    return f"{exc.option_name}: negative numbers are not accepted here (see: --help)"
 
 
 def _done(code: int, standalone_mode: bool) -> int:
@@ -175,3 +182,7 @@ from cramplog.cli import analysis, check, data, entries, reports, things  # noqa
 for module in (entries, things, analysis, check, reports, data):
     for command in module.COMMANDS:
         main.add_command(command)
+
+from cramplog.cli import guard  # noqa: E402
+
+guard.install(main)  # every typed value: not empty, valid UTF-8, within its length limit

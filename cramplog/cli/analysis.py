@@ -48,8 +48,8 @@ def period(
     first logged night. A night logged after "last night" (a cramp at 23:30 tonight) extends
     the whole-diary period to it.
     """
-    from cramplog import frame, timeutil
-    from cramplog.cli.entries import clock
+    from cramplog import frame
+    from cramplog.cli.entries import read_date
 
     if since is not None and weeks is not None:
         raise InputError(
@@ -61,8 +61,7 @@ def period(
         )
     end = last_night(session)
     if since is not None:
-        current, _ = clock(session)
-        start = timeutil.parse_date(since, current.date(), "--since")
+        start = read_date(session, since, "--since")
         if start > end:
             raise InputError(
                 "--since",

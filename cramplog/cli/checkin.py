@@ -1,15 +1,17 @@
 """The guided morning check-in: `cramplog log` with no arguments on a terminal.
 
-Last night's cramps first (most mornings: Enter for "none"), then yesterday's factors, each
-question skippable with Enter. Answers are checked as they are typed and asked again when they
-cannot be read; everything is written at the end in one transaction, so Ctrl-C writes nothing.
-Every question has a flag on `log` or `day`, so scripts never need this.
+Last night's cramps first, then yesterday's factors. Enter means one thing everywhere: skip
+the question and leave it unknown. A night is saved as cramp-free only when the person says
+so ("0", "no", "none"); an Enter on the first question leaves the night unlogged, because a
+night nobody described is unknown, not cramp-free. Answers are checked as they are typed and
+asked again when they cannot be read; everything is written at the end in one transaction, so
+Ctrl-C writes nothing. Every question has a flag on `log` or `day`, so scripts never need this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -20,10 +22,10 @@ from cramplog.errors import InputError
 T = TypeVar("T")
 
 
-def _ask(question: str, parse: Callable[[str], T], default: str = "") -> T | None:
-    """Ask until the answer parses; Enter gives `default` (or None when there is none)."""
+def _ask(question: str, parse: Callable[[str], T]) -> T | None:
+    """Ask until the answer parses; Enter gives None (skipped: unknown)."""
     while True:
-        answer = click.prompt(question, default=default, show_default=bool(default))
+        answer = click.prompt(question, default="", show_default=False)
         if answer.strip() == "":
             return None
         try:
@@ -41,6 +43,29 @@ def _yes_no(text: str) -> bool:
     raise InputError("answer", f"{text!r}", "y or n")
 
 
+_NO_CRAMPS = ("0", "no", "n", "none", "nothing", "no cramps", "zero")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _cramp_count(text: str) -> int:
+    """How many cramps: a number, or one of the clear words for none. Enter is handled before."""
+    from cramplog import units
+
+    low = " ".join(text.lower().split())
+    if low in _NO_CRAMPS:
+        return 0
+    if low in _NUMBER_WORDS:
+        return _NUMBER_WORDS[low]
+    if low in ("y", "yes"):
+        raise InputError("cramps", "how many?", "a number such as 1 or 2 (0 or no for none)")
+    try:
+        return units.parse_count(low, "cramps", 20)
+    except InputError:
+        raise InputError(
+            "cramps", f"cannot read {text!r}", "a number 0-20, or no for none"
+        ) from None
+
+
 def _signs(text: str) -> list[str]:
     from cramplog import diary as ops
 
@@ -51,26 +76,38 @@ def _signs(text: str) -> list[str]:
 
 def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
     """'work boots:9, trainers' -> pairs, each a pair already added (asked again if not)."""
-    from cramplog import units
+    from cramplog import units, words
 
     worn = [units.split_shoe(part) for part in text.split(",") if part.strip()]
-    by_lower = {name.lower(): name for name in known}
+    by_key = {name.casefold(): name for name in known}
     for name, _ in worn:
-        if name.lower() not in by_lower:
+        if name.casefold() not in by_key:
+            near = words.did_you_mean(name, known)
             raise InputError(
                 "shoes",
-                f"no pair called {name!r}",
+                f"no pair called {name!r}" + (f"; {near}" if near else ""),
                 ", ".join(known) or "none yet: add pairs with cramplog shoes add NAME",
             )
-    return [(by_lower[name.lower()], hours) for name, hours in worn]
+    return [(by_key[name.casefold()], hours) for name, hours in worn]
+
+
+def _moment(text: str, current: datetime) -> datetime:
+    """A typed time; in the repeated hour when clocks go back, asks which of the two."""
+    from cramplog import timeutil
+    from cramplog.cli.shared import ask_fold
+
+    try:
+        return timeutil.parse_when(text, current)
+    except timeutil.AmbiguousTime as exc:
+        return timeutil.parse_when(text, current, fold=ask_fold(exc))
 
 
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import timeutil, units
-    from cramplog.cli.now import clock
-    from cramplog.models import SIDES, SITES
+    from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
+    from cramplog.words import SIDES, SITES
 
     with diary.reading() as session:
         current, tz = clock(session)
@@ -82,12 +119,13 @@ def morning_checkin(diary: Diary) -> None:
 
     greeting = "Good morning" if current.hour < 12 else "Hello"
     click.echo(f"{greeting}. Last night: {timeutil.friendly_date(night)}.")
-    question = "Cramps last night (0 for none)"
+    question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))
         click.echo(f"Already logged for that night: {len(already)} cramp(s) (ID {ids}).")
-        question = "Any more cramps that night to add? (0 for none)"
-    count = _ask(question, lambda t: units.parse_count(t, "cramps", 20), "0")
+        question = "Any more cramps that night to add? (a number; 0 or no if none)"
+    click.echo("Enter skips any question and leaves it unknown.")
+    count = _ask(question, _cramp_count)
     cramps: list[dict[str, Any]] = []
     skip = " (Enter to skip)"
     for i in range(count or 0):
@@ -96,7 +134,7 @@ def morning_checkin(diary: Diary) -> None:
         while when is None:  # the time places the cramp in its night: it cannot be skipped
             when = _ask(
                 f"{label}about what time? (03:10, 2h ago; a guess is fine)",
-                lambda t: timeutil.parse_when(t, current),
+                lambda t: _moment(t, current),
             )
         severity = _ask(
             f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",
@@ -104,11 +142,11 @@ def morning_checkin(diary: Diary) -> None:
         )
         site = _ask(
             f"{label}where? ({'/'.join(SITES)}){skip}",
-            lambda t: ops.check_choice("site", t, SITES),
+            lambda t: ops.check_site(t, "site"),
         )
         side = _ask(
             f"{label}which side? ({'/'.join(SIDES)}){skip}",
-            lambda t: ops.check_choice("side", t, SIDES),
+            lambda t: ops.check_side(t, "side"),
         )
         minutes = _ask(
             f"{label}how long did it last? (90s, 2m){skip}",
@@ -117,7 +155,7 @@ def morning_checkin(diary: Diary) -> None:
         woke = _ask(f"{label}did it wake you? (y/n){skip}", _yes_no)
         signs = _ask(
             f"{label}any swelling, redness, skin-change, numbness or weakness? "
-            "(comma-separated; Enter for none)",
+            f"(comma-separated){skip}",
             _signs,
         )
         cramps.append(
@@ -133,8 +171,10 @@ def morning_checkin(diary: Diary) -> None:
         )
 
     day = night
-    click.echo(f"And during the day on {timeutil.friendly_date(day)} (Enter skips any question):")
-    water = _ask("Water and other drinks (1.5L, 6glasses)", lambda t: units.parse_water(t, glass))
+    click.echo(f"And during the day on {timeutil.friendly_date(day)}:")
+    water = _ask(
+        "Water and other drinks (1.5L, 6glasses, 50oz)", lambda t: units.parse_water(t, glass)
+    )
     exercise = _ask(
         "Minutes of exercise (0 for none)",
         lambda t: round(units.parse_minutes(t, "exercise", ops.MAX_EXERCISE_MINUTES)),
@@ -153,6 +193,7 @@ def morning_checkin(diary: Diary) -> None:
         night,
         day,
         cramps,
+        count == 0 and not already,
         water,
         exercise,
         stretched,
@@ -161,14 +202,19 @@ def morning_checkin(diary: Diary) -> None:
         caffeine,
     )
 
+    if not diary.changed:
+        click.echo("Nothing was saved: every question was skipped.")
+        return
     with diary.reading() as session:
         logged = ops.episodes(session, night, night)
         record = ops.day(session, day)
         click.echo("Saved.")
         for e in logged:
             click.echo(f"  cramp {e.id}: {episode_line(e)}")
-        if not logged:
+        if not logged and count == 0:
             click.echo(f"  {timeutil.friendly_date(night)}: no cramps")
+        elif not logged:
+            click.echo(f"  {timeutil.friendly_date(night)}: not logged (skipped)")
         if record is not None:
             click.echo(f"  day {timeutil.friendly_date(day)}: {day_line(record)}")
     click.echo("Undo with: cramplog undo")
@@ -180,6 +226,7 @@ def _save(
     night: date,
     day: date,
     cramps: list[dict[str, Any]],
+    cramp_free: bool,
     water: int | None,
     exercise: int | None,
     stretched: bool | None,
@@ -192,7 +239,8 @@ def _save(
     with diary.writing(f"morning check-in for night {night}") as session:
         for c in cramps:
             ops.add_episode(session, tz=tz, **c)
-        if not cramps and not ops.live_episodes_on(session, night):
+        # Only an explicit "0"/"no": a skipped question leaves the night unknown.
+        if cramp_free and not cramps and not ops.live_episodes_on(session, night):
             ops.mark_cramp_free(session, night)
         if (
             any(v is not None for v in (water, exercise, stretched, alcohol, caffeine))

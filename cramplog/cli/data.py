@@ -21,11 +21,9 @@ def db() -> None:
 def db_status(diary: Diary) -> None:
     """Where the diary is, its schema version, and whether it is current."""
     from cramplog import migrate
-    from cramplog.db import make_engine, schema_version
 
     diary.check_exists()
-    engine = make_engine(diary.url)
-    version = schema_version(engine)
+    version = _version(diary)
     head = migrate.head_revision()
     click.echo(f"diary:   {diary.url}")
     click.echo(f"schema:  {version or 'empty (created on first use)'}")
@@ -38,22 +36,33 @@ def db_status(diary: Diary) -> None:
         click.echo("An upgrade is due; it runs on next use, or now with: cramplog db upgrade")
 
 
+def _version(diary: Diary) -> str | None:
+    """The diary's schema version, read without writing (a refused file stays untouched)."""
+    from cramplog.config import sqlite_path
+    from cramplog.db import identify, make_engine, schema_version
+
+    path = sqlite_path(diary.url)
+    if path is not None:
+        return identify(path).version
+    return schema_version(make_engine(diary.url))
+
+
 @db.command("upgrade")
 @pass_diary
 def db_upgrade(diary: Diary) -> None:
     """Bring the diary to the current schema (a backup is written beside it first)."""
     from cramplog import migrate
-    from cramplog.db import make_engine, newer_diary, schema_version
+    from cramplog.db import fault_on_write, make_engine, newer_diary
 
-    engine = make_engine(diary.url)
-    version = schema_version(engine)
+    version = _version(diary)
     head = migrate.head_revision()
     if version == head:
         click.echo(f"Already at {head}.")
         return
     if migrate.is_newer(version):
         raise newer_diary(version)
-    copy = migrate.upgrade(engine)
+    with fault_on_write(diary.url):
+        copy = migrate.upgrade(make_engine(diary.url))
     click.echo(f"Upgraded {version or 'new diary'} -> {head}.")
     if copy:
         click.echo(f"Backup: {copy}")
@@ -84,23 +93,30 @@ def db_check(diary: Diary) -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Backup file."
 )
+@click.option("--force", is_flag=True, help="Replace the backup file if it exists.")
 @pass_diary
-def backup(diary: Diary, output: Path | None) -> None:
-    """Copy the diary to a safe, consistent backup file (owner-only)."""
+def backup(diary: Diary, output: Path | None, force: bool) -> None:
+    """Copy the diary to a safe, consistent, self-contained backup file (owner-only).
+
+    Without -o the copy goes beside the diary, named with the date and time.
+    """
     from cramplog import migrate
     from cramplog.config import sqlite_path
+    from cramplog.files import check_target
 
     path = sqlite_path(diary.url)
     if path is None:
         raise click.UsageError("backup works on SQLite diaries; use your database's own tools")
+    if output is not None:
+        check_target(output, force=force)
+    diary.check_exists()
     diary.engine  # noqa: B018  (opens and checks the diary before copying it)
     if output is None:
         copy = migrate.backup_sqlite(path, "backup")
     else:
-        if output.exists():
-            raise click.UsageError(f"--output: {output} exists; choose a new file name")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        copy = migrate.backup_sqlite_to(path, output)
+        if output.absolute() == path.absolute():
+            raise click.UsageError("-o: that is the diary itself; choose another file name")
+        copy = migrate.backup_sqlite_to(path, output, force=force)
     click.echo(f"Backup written: {copy}")
 
 
@@ -118,10 +134,11 @@ def export(diary: Diary, output: Path | None, force: bool) -> None:
     from cramplog import diary as ops
     from cramplog.cli.entries import day_dict, episode_dict
     from cramplog.cli.things import med_line
+    from cramplog.files import check_target, write_private_text
     from cramplog.timeutil import iso_local
 
-    if output is not None and output.exists() and not force:
-        raise click.UsageError(f"--output: {output} exists; choose a new name, or add --force")
+    if output is not None:
+        check_target(output, force=force)
 
     with diary.reading() as session:
         who = ops.person(session, create=False)
@@ -165,9 +182,7 @@ def export(diary: Diary, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.touch(mode=0o600)
-    output.write_text(text + "\n")
+    write_private_text(output, text + "\n", force=force)
     click.echo(f"Exported to {output} (personal health data: keep it private).")
 
 

@@ -3,21 +3,95 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cramplog.cli import Diary, pass_diary
-
-if TYPE_CHECKING:
-    from cramplog.models import Day, Episode
-
-
-from cramplog.cli.now import clock
+from cramplog.cli.shared import ask_fold, clock
 from cramplog.present.diary import day_line, episode_line
 
-__all__ = ["clock", "day_line", "episode_line"]  # the names other commands import from here
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cramplog.models import Day, Episode
+    from cramplog.timeutil import DateRules
+
+# Other commands import these from here; they live in cli.shared and present.diary so that the
+# check-in, which `log` starts, need not import this module back.
+__all__ = ["ask_fold", "clock", "day_line", "episode_line"]
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger ID cannot exist
+
+
+class EpisodeId(click.ParamType):
+    """A cramp's ID: a whole number 1 to 2**63 - 1, refused in one line otherwise."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from cramplog.errors import InputError
+
+        if isinstance(value, int):
+            number = value
+        else:
+            raw = str(value).strip()
+            if not raw.isascii() or not raw.lstrip("+").isdigit() or len(raw) > 25:
+                raise InputError(
+                    "ID", f"{str(value)[:40]!r} is not an ID", "an ID from: cramplog list"
+                )
+            number = int(raw)
+        if not 1 <= number <= MAX_ID:
+            raise InputError("ID", f"no cramp with ID {number}", "an ID from: cramplog list")
+        return number
+
+
+ID = EpisodeId()
+
+
+def date_rules(session: Session) -> DateRules:
+    """How this diary reads dates: from 1900 (or the person's birth year), `date_order`."""
+    from cramplog import diary, timeutil
+
+    who = diary.person(session, create=False)
+    order = str(diary.setting(session, "date_order") or "")
+    return timeutil.DateRules.for_person(who.birth_year if who else None, order)
+
+
+def read_date(session: Session, text: str, field: str) -> date:
+    """A date a person typed, by this diary's rules (never in the future)."""
+    from cramplog import timeutil
+
+    current, _ = clock(session)
+    return timeutil.parse_date(text, current.date(), field, date_rules(session))
+
+
+def read_when(
+    session: Session, text: str, current: datetime, field: str = "--at", fold: int | None = None
+) -> datetime:
+    """A moment a person typed, by this diary's rules; see timeutil.parse_when."""
+    from cramplog import timeutil
+
+    return timeutil.parse_when(text, current, field, date_rules(session), fold)
+
+
+def fold_option(command: Any) -> Any:
+    """--first / --second: which of the repeated hour's two times, when clocks go back."""
+    command = click.option(
+        "--second",
+        "fold",
+        flag_value=1,
+        type=int,
+        help="The repeated hour's second time (after the clocks went back).",
+    )(command)
+    return click.option(
+        "--first",
+        "fold",
+        flag_value=0,
+        type=int,
+        help="The repeated hour's first time (before the clocks went back).",
+    )(command)
 
 
 def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
@@ -46,9 +120,11 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @click.option(
     "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
 )
-@click.option("--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other.")
-@click.option("--side", metavar="SIDE", help="left/right/both.")
-@click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1.5 (minutes).")
+@click.option(
+    "--site", metavar="SITE", help="toes/foot/arch/calf/thigh/other (calves, big toe... too)."
+)
+@click.option("--side", metavar="SIDE", help="left/right/both (l, r, b, both legs... too).")
+@click.option("--minutes", metavar="M", help="How long: 90s, 2m, 1m30s, 1.5 (minutes).")
 @click.option("--woke/--no-woke", default=None, help="Did it wake you?")
 @click.option("--relief", metavar="TEXT", help="What eased it (stretching, walking...).")
 @click.option(
@@ -62,6 +138,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @click.option(
     "--guided", is_flag=True, help="Ask the morning questions (the default on a terminal)."
 )
+@fold_option
 @pass_diary
 def log(
     diary: Diary,
@@ -75,6 +152,7 @@ def log(
     signs: tuple[str, ...],
     note: str | None,
     guided: bool,
+    fold: int | None,
 ) -> None:
     """Record one cramp, SEVERITY 0 (barely) to 10 (worst imaginable).
 
@@ -82,9 +160,10 @@ def log(
     """
     import sys
 
-    nothing_given = severity is None and not any(
-        (when, site, side, minutes, woke is not None, relief, signs, note)
+    nothing_given = severity is None and all(
+        v is None for v in (when, site, side, minutes, woke, relief, note)
     )
+    nothing_given = nothing_given and not signs
     if guided or (nothing_given and sys.stdin.isatty()):
         from cramplog.cli.checkin import morning_checkin
 
@@ -103,27 +182,34 @@ def log(
     from cramplog import journal, timeutil, units
 
     ops.check_severity(severity)
-    with diary.writing("log cramp") as session:
-        current, tz = clock(session)
-        at = timeutil.parse_when(when, current) if when else current
-        logged = ops.add_episode(
-            session,
-            at=at,
-            tz=tz,
-            severity=severity,
-            site=site,
-            side=side,
-            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
-            if minutes
-            else None,
-            woke=woke,
-            relief=relief,
-            signs=signs,
-            note=note,
-        )
-        e = logged.episode
-        journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
-        long_cramp = ops.setting(session, "long_cramp_minutes")
+    while True:
+        try:
+            with diary.writing("log cramp") as session:
+                current, tz = clock(session)
+                at = (
+                    read_when(session, when, current, "--at", fold) if when is not None else current
+                )
+                logged = ops.add_episode(
+                    session,
+                    at=at,
+                    tz=tz,
+                    severity=severity,
+                    site=site,
+                    side=side,
+                    minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
+                    if minutes is not None
+                    else None,
+                    woke=woke,
+                    relief=relief,
+                    signs=signs,
+                    note=note,
+                )
+                e = logged.episode
+                journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
+                long_cramp = ops.setting(session, "long_cramp_minutes")
+            break
+        except timeutil.AmbiguousTime as exc:  # rolled back; ask, then log it again
+            fold = ask_fold(exc)
     click.echo(f"Logged cramp {e.id}: {episode_line(e)}.")
     if logged.replaced_cramp_free:
         click.echo("That night was marked cramp-free; the mark is removed.")
@@ -148,7 +234,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     with diary.writing("marked a night cramp-free") as session:
         current, _ = clock(session)
         last = timeutil.last_night(current, ops.boundary(session))
-        which = timeutil.parse_date(night, current.date(), "--night") if night else last
+        which = read_date(session, night, "--night") if night is not None else last
         if which > last:
             raise InputError(
                 "--night",
@@ -165,7 +251,9 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
 )
 @click.option(
-    "--water", metavar="AMOUNT", help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz."
+    "--water",
+    metavar="AMOUNT",
+    help="Water and other drinks: 1.5L, 1500ml, 6glasses, 50oz, 50 fl oz, 6 cups.",
 )
 @click.option("--exercise", metavar="MIN", help="Minutes of exercise (0 for none): 30, 1h, 45m.")
 @click.option(
@@ -173,7 +261,8 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     "activities",
     multiple=True,
     metavar="KIND",
-    help="walking, cardio, strength, balance, flexibility... (repeatable)",
+    help="walking, cardio, strength, balance, flexibility... (repeatable; walked, jogging, "
+    "weights, yoga... are read too)",
 )
 @click.option("--stretched/--no-stretched", default=None, help="Stretched calves before bed?")
 @click.option(
@@ -181,7 +270,20 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     "shoes_worn",
     multiple=True,
     metavar="NAME[:HOURS]",
-    help="A pair worn, with hours (repeatable).",
+    help="A pair worn, with hours (repeatable). Adds to the pairs already recorded that day; "
+    "the same pair again changes its hours.",
+)
+@click.option(
+    "--remove-shoes",
+    "remove_shoes",
+    multiple=True,
+    metavar="NAME",
+    help="Take a pair off that day (repeatable).",
+)
+@click.option(
+    "--clear-shoes",
+    is_flag=True,
+    help="Take every pair off that day (its shoes are then unknown); --shoes may add new ones.",
 )
 @click.option("--alcohol", metavar="N", help="Alcoholic drinks.")
 @click.option("--caffeine", metavar="N", help="Caffeinated drinks.")
@@ -196,38 +298,48 @@ def day(
     activities: tuple[str, ...],
     stretched: bool | None,
     shoes_worn: tuple[str, ...],
+    remove_shoes: tuple[str, ...],
+    clear_shoes: bool,
     alcohol: str | None,
     caffeine: str | None,
     sitting: str | None,
     note: str | None,
 ) -> None:
-    """Record a day's factors: the exposures for that evening's night. Repeat to update."""
+    """Record a day's factors: the exposures for that evening's night. Repeat to update.
+
+    \b
+    Shoes add up over calls:
+      cramplog day --shoes "work boots:9"     then  cramplog day --shoes slippers:3
+    records both pairs; to take one off: cramplog day --remove-shoes slippers
+    """
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
 
     with diary.writing("day factors") as session:
         current, _ = clock(session)
         which = (
-            timeutil.parse_date(on, current.date())
-            if on
+            read_date(session, on, "--date")
+            if on is not None
             else timeutil.factor_day(current, ops.boundary(session))
         )
         glass = int(ops.setting(session, "glass_ml"))
         record = ops.update_day(
             session,
             which,
-            water_ml=units.parse_water(water, glass) if water else None,
+            water_ml=units.parse_water(water, glass) if water is not None else None,
             exercise_minutes=round(
                 units.parse_minutes(exercise, "--exercise", ops.MAX_EXERCISE_MINUTES)
             )
-            if exercise
+            if exercise is not None
             else None,
             activities=activities,
             stretched=stretched,
             shoes_worn=[units.split_shoe(s) for s in shoes_worn],
+            remove_shoes=remove_shoes,
+            clear_shoes=clear_shoes,
             alcohol=units.parse_count(alcohol, "--alcohol") if alcohol is not None else None,
             caffeine=units.parse_count(caffeine, "--caffeine") if caffeine is not None else None,
-            sitting_hours=units.parse_hours(sitting, "--sitting") if sitting else None,
+            sitting_hours=units.parse_hours(sitting, "--sitting") if sitting is not None else None,
             note=note,
         )
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
@@ -298,8 +410,8 @@ def list_(
         last = timeutil.last_night(current, ops.boundary(session))
         if everything:
             first = None
-        elif since:
-            first = timeutil.parse_date(since, current.date(), "--since")
+        elif since is not None:
+            first = read_date(session, since, "--since")
         else:
             first = last - timedelta(days=nights - 1)
         found = ops.episodes(session, first, None, include_deleted=deleted)
@@ -380,7 +492,7 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
 
 
 @click.command()
-@click.argument("episode_id", metavar="ID", type=int)
+@click.argument("episode_id", metavar="ID", type=ID)
 @click.option("--json", "as_json", is_flag=True)
 @pass_diary
 def show(diary: Diary, episode_id: int, as_json: bool) -> None:
@@ -413,7 +525,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("episode_id", metavar="ID", type=int)
+@click.argument("episode_id", metavar="ID", type=ID)
 @click.option("--severity", type=int)
 @click.option("--at", "when", metavar="WHEN")
 @click.option("--site")
@@ -425,6 +537,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     "--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears."
 )
 @click.option("--note")
+@fold_option
 @pass_diary
 def edit(
     diary: Diary,
@@ -438,36 +551,43 @@ def edit(
     relief: str | None,
     signs: tuple[str, ...],
     note: str | None,
+    fold: int | None,
 ) -> None:
     """Correct a cramp: only the fields you give change."""
     from cramplog import diary as ops
     from cramplog import timeutil, units
 
-    with diary.writing(f"edited cramp {episode_id}") as session:
-        current, _ = clock(session)
-        e = ops.episode(session, episode_id)
-        at = timeutil.parse_when(when, current.astimezone(timeutil.zone(e.tz))) if when else None
-        e = ops.edit_episode(
-            session,
-            episode_id,
-            severity=severity,
-            at=at,
-            site=site,
-            side=side,
-            minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
-            if minutes
-            else None,
-            woke=woke,
-            relief=relief,
-            signs=[s for s in signs if s] if signs else None,
-            note=note,
-        )
-        line = episode_line(e)
+    while True:
+        try:
+            with diary.writing(f"edited cramp {episode_id}") as session:
+                current, _ = clock(session)
+                e = ops.episode(session, episode_id)
+                local_now = current.astimezone(timeutil.zone(e.tz))  # the zone it was logged in
+                at = read_when(session, when, local_now, "--at", fold) if when is not None else None
+                e = ops.edit_episode(
+                    session,
+                    episode_id,
+                    severity=severity,
+                    at=at,
+                    site=site,
+                    side=side,
+                    minutes=units.parse_minutes(minutes, "--minutes", ops.MAX_EPISODE_MINUTES)
+                    if minutes is not None
+                    else None,
+                    woke=woke,
+                    relief=relief,
+                    signs=[s for s in signs if s.strip()] if signs else None,
+                    note=note,
+                )
+                line = episode_line(e)
+            break
+        except timeutil.AmbiguousTime as exc:  # rolled back; ask, then edit again
+            fold = ask_fold(exc)
     click.echo(f"Cramp {episode_id}: {line}. {diary.undo_hint}")
 
 
 @click.command()
-@click.argument("episode_id", metavar="ID", type=int)
+@click.argument("episode_id", metavar="ID", type=ID)
 @pass_diary
 def delete(diary: Diary, episode_id: int) -> None:
     """Delete a cramp (recoverable: cramplog undo, or cramplog restore ID)."""
@@ -480,7 +600,7 @@ def delete(diary: Diary, episode_id: int) -> None:
 
 
 @click.command()
-@click.argument("episode_id", metavar="ID", type=int)
+@click.argument("episode_id", metavar="ID", type=ID)
 @pass_diary
 def restore(diary: Diary, episode_id: int) -> None:
     """Bring back a deleted cramp."""

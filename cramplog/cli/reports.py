@@ -102,6 +102,8 @@ def _parse_week(text: str, last_night: date) -> date:
         raise InputError("--week", f"{text!r} is not a week of that year", WEEK_FORM) from None
     if monday > last_night:
         raise InputError("--week", f"{text} has not begun yet", "a week up to this one")
+    if monday.year < 1900:  # timeutil.EARLIEST: no diary reaches further back
+        raise InputError("--week", f"{text} is before 1900", WEEK_FORM)
     return monday
 
 

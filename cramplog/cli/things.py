@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from cramplog.models import Medication
 
 
+SHOE_KIND_HELP = (
+    "everyday/trainers/boots/heels/flats/sandals/slippers/other "
+    "(sneakers, pumps, wellies, flip-flops... are read too)."
+)
+FIT_HELP = "good/tight/loose (too small, too big... are read too)."
+
+
 # --- shoes ---------------------------------------------------------------------------------
 
 
@@ -25,8 +32,8 @@ def shoes() -> None:
 
 @shoes.command("add")
 @click.argument("name")
-@click.option("--fit", default="good", show_default=True, help="good/tight/loose.")
-@click.option("--kind", help="everyday/trainers/boots/heels/flats/sandals/slippers/other.")
+@click.option("--fit", default="good", show_default=True, help=FIT_HELP)
+@click.option("--kind", help=SHOE_KIND_HELP)
 @pass_diary
 def shoes_add(diary: Diary, name: str, fit: str, kind: str | None) -> None:
     """Add a pair of shoes."""
@@ -41,8 +48,8 @@ def shoes_add(diary: Diary, name: str, fit: str, kind: str | None) -> None:
 @shoes.command("edit")
 @click.argument("name")
 @click.option("--name", "new_name", help="A new name.")
-@click.option("--fit", help="good/tight/loose.")
-@click.option("--kind", help="everyday/trainers/boots/heels/flats/sandals/slippers/other.")
+@click.option("--fit", help=FIT_HELP)
+@click.option("--kind", help=SHOE_KIND_HELP)
 @click.option("--retired/--in-use", default=None, help="Retired pairs stay in the history.")
 @pass_diary
 def shoes_edit(
@@ -113,24 +120,43 @@ def meds_add(
     aliases: tuple[str, ...],
     note: str | None,
 ) -> None:
-    """Add a medicine you take (its generic name, e.g. atorvastatin)."""
+    """Add a medicine you take: its generic name (atorvastatin), or a common brand name or
+    abbreviation of a listed one (Lipitor, HCTZ), which is recorded as its generic."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_date
 
     with diary.writing(f"added medicine {name}") as session:
         current, _ = clock(session)
-        start = timeutil.parse_date(since, current.date(), "--since") if since else current.date()
+        start = read_date(session, since, "--since") if since is not None else current.date()
         med = ops.add_medication(
             session, name, dose=dose, since=start, as_needed=as_needed, note=note
         )
         for alias in aliases:
             ops.add_alias(session, alias, med.name)
         line = med_line(med)
+        read_as = _read_as(name, med.name)
         advice = _association(session, med)
     click.echo(f"Added {line}.")
+    if read_as:
+        click.echo(read_as)
     if advice:
         click.echo(advice)
+
+
+def _read_as(typed: str, generic: str) -> str | None:
+    """'HCTZ is an abbreviation of hydrochlorothiazide (source: ...)', when a name was read."""
+    from cramplog import knowledge
+
+    shipped = knowledge.medicine_name(typed)
+    if shipped is None or shipped.generic != generic:
+        return None
+    shorts = ", ".join(knowledge.drug_name_sources()[k].short for k in shipped.source)
+    article = "an" if shipped.kind[0] in "aeiou" else "a"
+    extra = f", with {' and '.join(shipped.combined_with)}" if shipped.combined_with else ""
+    return (
+        f"{shipped.name} is {article} {shipped.kind} of {generic}{extra} (source: {shorts}); "
+        f"recorded as {generic}."
+    )
 
 
 def _association(session: Session, med: Medication) -> str | None:
@@ -141,12 +167,13 @@ def _association(session: Session, med: Medication) -> str | None:
     if found is None:
         import difflib
 
-        generics = [g for c in knowledge.medication_classes() for g in c.generics]
-        close = difflib.get_close_matches(med.name, generics, n=1, cutoff=0.8)
+        names = [g for c in knowledge.medication_classes() for g in c.generics]
+        names += [n.name.lower() for n in knowledge.drug_names()]
+        close = difflib.get_close_matches(med.name, names, n=1, cutoff=0.8)
         if close:
             return (
                 f"Did you mean {close[0]}? Names are kept as typed; to correct it: "
-                f"cramplog undo, then cramplog meds add {close[0]!r} --alias {med.name!r}"
+                f"cramplog meds edit {med.name!r} --name {close[0]!r}"
             )
         return None
     return (
@@ -174,15 +201,81 @@ def med_line(med: Medication) -> str:
 def meds_stop(diary: Diary, name: str, on: str | None) -> None:
     """Record that a medicine was stopped (as your prescriber advised)."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_date
 
     with diary.writing(f"stopped medicine {name}") as session:
         current, _ = clock(session)
-        day = timeutil.parse_date(on, current.date(), "--on") if on else current.date()
+        day = read_date(session, on, "--on") if on is not None else current.date()
         med = ops.stop_medication(session, name, day)
         line = med_line(med)
     click.echo(f"Recorded: {line}.")
+
+
+@meds.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", help="The right name (a brand name is read as its generic).")
+@click.option("--dose", help='e.g. "25 mg".')
+@click.option("--started", metavar="DATE", help="The right start date.")
+@click.option("--stopped", metavar="DATE", help="The right stop date.")
+@click.option("--still-taking", is_flag=True, help="Clear a stop date recorded by mistake.")
+@click.option(
+    "--as-needed/--regular", "as_needed", default=None, help="Taken when needed, or every day."
+)
+@pass_diary
+def meds_edit(
+    diary: Diary,
+    name: str,
+    new_name: str | None,
+    dose: str | None,
+    started: str | None,
+    stopped: str | None,
+    still_taking: bool,
+    as_needed: bool | None,
+) -> None:
+    """Correct a medicine: its name (a typo), dose, dates, or regular/as needed."""
+    from cramplog import diary as ops
+    from cramplog import timeutil
+    from cramplog.cli.entries import clock
+    from cramplog.errors import InputError
+
+    if still_taking and stopped is not None:
+        raise InputError("--still-taking", "cannot go with --stopped", "one of the two")
+    with diary.writing(f"edited medicine {name}") as session:
+        current, _ = clock(session)
+        today = current.date()
+        med = ops.edit_medication(
+            session,
+            name,
+            new_name=new_name,
+            dose=dose,
+            started=None if started is None else timeutil.parse_date(started, today, "--started"),
+            stopped=None if stopped is None else timeutil.parse_date(stopped, today, "--stopped"),
+            still_taking=still_taking,
+            as_needed=as_needed,
+        )
+        line = med_line(med)
+        read_as = _read_as(new_name, med.name) if new_name else None
+        advice = _association(session, med) if new_name else None
+    click.echo(f"Medicine: {line}. {diary.undo_hint}")
+    for extra in (read_as, advice):
+        if extra:
+            click.echo(extra)
+
+
+@meds.command("remove")
+@click.argument("name")
+@pass_diary
+def meds_remove(diary: Diary, name: str) -> None:
+    """Remove a medicine entered by mistake, with its doses (undo brings it back).
+
+    To record that you stopped taking one, use: cramplog meds stop NAME.
+    """
+    from cramplog import diary as ops
+
+    with diary.writing(f"removed medicine {name}") as session:
+        med = ops.remove_medication(session, name)
+        line = med_line(med)
+    click.echo(f"Removed {line}. Bring it back with: cramplog undo")
 
 
 @meds.command("take")
@@ -192,12 +285,11 @@ def meds_stop(diary: Diary, name: str, on: str | None) -> None:
 def meds_take(diary: Diary, name: str, when: str | None) -> None:
     """Log one dose of an as-needed medicine."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import clock, read_when
 
     with diary.writing(f"dose of {name}") as session:
         current, tz = clock(session)
-        at = timeutil.parse_when(when, current) if when else current
+        at = read_when(session, when, current) if when is not None else current
         dose = ops.take_dose(session, name, at, tz)
         text = f"{ops.generic_name(session, name)} at {at:%H:%M} on {dose.date.isoformat()}"
     click.echo(f"Dose logged: {text}.")
@@ -282,18 +374,23 @@ def profile_show(diary: Diary, as_json: bool) -> None:
     if not data["conditions"]:
         click.echo("Conditions: none listed")
     table = knowledge.conditions()
-    for cid in data["conditions"]:
-        cond = table.get(cid)
+    for stored in data["conditions"]:
+        cond = table.get(stored)
         if cond is not None:
             click.echo(
                 f"Condition: {cond.name} (linked with cramps by {knowledge.cite(cond.source)})"
             )
+        else:
+            # Free text, as typed: shown, but not one of the conditions the sources name.
+            click.echo(f"Condition: {knowledge.condition_label(stored)} (as you wrote it)")
 
 
 @profile.command("set")
 @click.option("--birth-year", type=int)
 @click.option("--name")
-@click.option("--condition", "add", multiple=True, help="Add a condition (repeatable).")
+@click.option(
+    "--condition", "add", multiple=True, help="Add a condition, in your words (repeatable)."
+)
 @click.option("--remove-condition", "remove", multiple=True, help="Remove a condition.")
 @pass_diary
 def profile_set(
@@ -303,8 +400,14 @@ def profile_set(
     add: tuple[str, ...],
     remove: tuple[str, ...],
 ) -> None:
-    """Set birth year or conditions, e.g. --condition diabetes --condition pregnancy."""
+    """Set birth year or conditions, e.g. --condition "type 2 diabetes" --condition pregnant.
+
+    A condition cramplog knows (diabetes, thyroid, kidney disease, pregnancy...) is stored as
+    that condition, whatever words you use for it; anything else ("high blood pressure") is
+    kept as you wrote it and shown on your profile and packet.
+    """
     from cramplog import diary as ops
+    from cramplog import knowledge, words
     from cramplog.cli.entries import clock
 
     with diary.writing("profile") as session:
@@ -317,9 +420,19 @@ def profile_set(
             remove_conditions=remove,
             today=current.date(),
         )
-        conditions = ", ".join(c.condition for c in who.conditions) or "none"
+        conditions = ", ".join(knowledge.condition_label(c.condition) for c in who.conditions)
         year = who.birth_year
-    click.echo(f"Profile: birth year {year or 'not set'}; conditions: {conditions}.")
+    click.echo(f"Profile: birth year {year or 'not set'}; conditions: {conditions or 'none'}.")
+    for text in add:
+        if knowledge.find_condition(text) is None:
+            near = words.close_to(text, knowledge.condition_words(), n=1, cutoff=0.8)
+            meant = knowledge.find_condition(near[0]) if near else None
+            if meant is not None:
+                click.echo(
+                    f"{text!r} is kept as you wrote it. Did you mean {meant.name}? To correct "
+                    f"it: cramplog profile set --remove-condition {text!r} "
+                    f"--condition {meant.id!r}"
+                )
 
 
 # --- config --------------------------------------------------------------------------------
@@ -356,12 +469,14 @@ def config_show(diary: Diary, as_json: bool) -> None:
 @click.argument("value")
 @pass_diary
 def config_set(diary: Diary, key: str, value: str) -> None:
-    """Change a setting, e.g. cramplog config set low_water_ml 2000."""
+    """Change a setting, e.g. cramplog config set low_water 50oz (stored as mL)."""
     from cramplog import diary as ops
 
     with diary.writing(f"setting {key}") as session:
+        key = ops.setting_name(key)
         stored = ops.set_setting(session, key, value)
-    click.echo(f"{key} = {stored}")
+    unit = " mL" if key == "low_water_ml" else ""
+    click.echo(f"{key} = {stored}{unit}")
 
 
 COMMANDS = [shoes, meds, profile, config]

@@ -25,18 +25,24 @@ __all__ = [
     "LEVELS",
     "MEDICATION_ADVICE",
     "Condition",
+    "DrugName",
     "KnowledgeError",
     "MedClass",
     "Rule",
     "Source",
     "cite",
+    "condition_label",
+    "condition_words",
     "conditions",
     "default_thresholds",
+    "drug_name_sources",
+    "drug_names",
     "find_condition",
     "level_label",
     "level_rank",
     "match_medication",
     "medication_classes",
+    "medicine_name",
     "rules",
     "sources",
 ]
@@ -78,6 +84,18 @@ class MedClass:
     association: str
     source: tuple[str, ...]
     unverified: bool = False
+
+
+@dataclass(frozen=True)
+class DrugName:
+    """Another name of a listed generic: a brand, an abbreviation, an older or foreign name."""
+
+    name: str
+    generic: str
+    kind: str
+    source: tuple[str, ...]
+    # The other ingredients of a combination product (none of them on the list), else ().
+    combined_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,12 +182,11 @@ def _source_keys(entry: Mapping[str, object], where: str) -> tuple[str, ...]:
     return keys
 
 
-@functools.cache
-def _sources() -> dict[str, Source]:
-    data = _table(_read("sources.toml").get("sources"), "sources.toml: [sources]")
+def _read_sources(filename: str) -> dict[str, Source]:
+    data = _table(_read(filename).get("sources"), f"{filename}: [sources]")
     result: dict[str, Source] = {}
     for key, raw in data.items():
-        where = f"sources.toml: sources.{key}"
+        where = f"{filename}: sources.{key}"
         entry = _table(raw, where)
         note = entry.get("note")
         if note is not None and not isinstance(note, str):
@@ -180,6 +197,20 @@ def _sources() -> dict[str, Source]:
             short=_text(entry, "short", where),
             note=note,
         )
+    return result
+
+
+@functools.cache
+def _sources() -> dict[str, Source]:
+    return _read_sources("sources.toml")
+
+
+@functools.cache
+def _name_sources() -> dict[str, Source]:
+    result = _read_sources("drug_names_sources.toml")
+    clash = sorted(set(result) & set(_sources()))
+    if clash:
+        raise KnowledgeError(f"drug_names_sources.toml: {', '.join(clash)} also in sources.toml")
     return result
 
 
@@ -218,6 +249,40 @@ def _generic_index() -> dict[str, MedClass]:
                 )
             index[generic] = med
     return index
+
+
+@functools.cache
+def _drug_names() -> dict[str, DrugName]:
+    entries = _tables(_read("medications.toml").get("names", []), "medications.toml: [[names]]")
+    generics = _generic_index()
+    known = _name_sources()
+    result: dict[str, DrugName] = {}
+    for i, entry in enumerate(entries):
+        where = f"medications.toml: names[{i}]"
+        name = _text(entry, "name", where)
+        generic = _normal_medicine(_text(entry, "generic", where))
+        kind = _text(entry, "kind", where)
+        keys = _texts(entry, "source", where, required=True)
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise KnowledgeError(f"{where}: unknown source key(s) {', '.join(unknown)}")
+        if kind not in ("brand", "abbreviation", "other name"):
+            raise KnowledgeError(f"{where}: kind {kind!r} is not brand/abbreviation/other name")
+        if generic not in generics:
+            raise KnowledgeError(f"{where}: {generic!r} is not a listed generic")
+        key = _normal_medicine(name)
+        if key in generics:
+            raise KnowledgeError(f"{where}: {name!r} is itself a listed generic")
+        if key in result:
+            raise KnowledgeError(f"{where}: {name!r} is listed twice")
+        result[key] = DrugName(
+            name=name,
+            generic=generic,
+            kind=kind,
+            source=keys,
+            combined_with=_texts(entry, "with", where, required=False),
+        )
+    return result
 
 
 @functools.cache
@@ -326,13 +391,16 @@ def sources() -> dict[str, Source]:
 def cite(keys: Sequence[str]) -> str:
     """The full references for `keys`, in the given order, joined with "; ".
 
-    Repeated keys are cited once. A bare string is taken as one key rather than as a
+    Keys of drug_names_sources.toml (where a brand name comes from) are cited too. Repeated
+    keys are cited once. A bare string is taken as one key rather than as a
     sequence of one-letter keys. Raises KeyError for a key not in sources.toml, because a
     flag citing a source that does not exist must not reach a report.
     """
     if isinstance(keys, str):
         keys = [keys]
     known = _sources()
+    if any(key not in known for key in keys):
+        known = {**known, **_name_sources()}
     references: list[str] = []
     for key in dict.fromkeys(keys):
         if key not in known:
@@ -350,10 +418,11 @@ def match_medication(name: str, aliases: Mapping[str, str] | None = None) -> Med
     """The listed class whose generic name is `name`, or None.
 
     Matching ignores case and surrounding (and repeated inner) whitespace, and is otherwise
-    exact on the generic name: "atorvastatin 20 mg" or "atorva" do not match, because a
-    guessed match would put a medicine in a class it may not belong to. Brand names are
-    handled by `aliases`, the user's own map of brand name -> generic name (keys and values
-    in any case). A generic name is matched before any alias, so an alias cannot hide it.
+    exact: "atorvastatin 20 mg" or "atorva" do not match, because a guessed match would put a
+    medicine in a class it may not belong to. A generic name is matched first, then the
+    person's own `aliases` (brand name -> generic name, keys and values in any case), then the
+    brand names and abbreviations shipped in medications.toml ("HCTZ", "Lipitor"), so that a
+    diary which recorded a medicine by such a name is still read right.
     """
     key = _normal_medicine(name)
     if not key:
@@ -365,7 +434,23 @@ def match_medication(name: str, aliases: Mapping[str, str] | None = None) -> Med
         for brand, generic in aliases.items():
             if _normal_medicine(brand) == key:
                 return index.get(_normal_medicine(generic))
-    return None
+    other = _drug_names().get(key)
+    return index[other.generic] if other is not None else None
+
+
+def medicine_name(name: str) -> DrugName | None:
+    """The shipped brand name or abbreviation `name` ("HCTZ", "lipitor"), or None."""
+    return _drug_names().get(_normal_medicine(name))
+
+
+def drug_names() -> list[DrugName]:
+    """Every shipped brand name and abbreviation of the listed generics, in file order."""
+    return list(_drug_names().values())
+
+
+def drug_name_sources() -> dict[str, Source]:
+    """The references the shipped medicine names cite (DailyMed, emc...), keyed."""
+    return dict(_name_sources())
 
 
 def conditions() -> dict[str, Condition]:
@@ -381,6 +466,22 @@ def find_condition(text: str) -> Condition | None:
     """
     key = _normal_condition(text)
     return _condition_index().get(key) if key else None
+
+
+def condition_words() -> list[str]:
+    """Every id, name and alias a condition is found by, for "did you mean"."""
+    return [w for c in _conditions().values() for w in (c.id, c.name, *c.aliases)]
+
+
+def condition_label(stored: str) -> str:
+    """The display text of a condition stored in a profile.
+
+    A profile stores a known condition by its id ("diabetes") and anything else as the
+    person typed it ("high blood pressure"); this gives the known one's name and the other
+    unchanged.
+    """
+    found = _conditions().get(stored)
+    return found.name if found is not None else stored
 
 
 def rules() -> dict[str, Rule]:

@@ -216,9 +216,5 @@ def _severity(e: dict[str, Any]) -> str:
 
 def condition_text(stored: str) -> str:
     """A stored condition as the packet shows it: a listed condition's name, or free text as
-    the person typed it (knowledge.condition_label, once the words work provides it)."""
-    label = getattr(knowledge, "condition_label", None)
-    if label is not None:
-        return str(label(stored))
-    known = knowledge.conditions().get(stored)
-    return known.name if known is not None else stored
+    the person typed it."""
+    return knowledge.condition_label(stored)

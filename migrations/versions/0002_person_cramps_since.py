@@ -1,0 +1,26 @@
+"""person.cramps_since: when the person says their cramps began
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01 21:50:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0002'
+down_revision: str | None = '0001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cramps_since', sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('cramps_since')
