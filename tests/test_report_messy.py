@@ -18,6 +18,7 @@ from click.testing import Result
 from pypdf import PdfReader
 
 from cramplog import charts, present
+from cramplog.charts.style import MISSING_GLYPH, printable
 from cramplog.report import sections
 
 MISSING = re.compile(r"\b(nan|None|NaT)\b|<NA>")
@@ -69,7 +70,7 @@ def test_waking_never_recorded_is_not_recorded_never_no_or_zero(
     assert "Nights woken by cramps not recorded" in weekly
     assert "Nights woken by cramps 0" not in weekly
     # the night table: each cramp night's "Woke" is ?, never "no"
-    night_rows = re.findall(r"(?:Tue 17|Thu 19) Nov 1 \d+ \S+ min \d\d:\d\d calf (\S+)", weekly)
+    night_rows = re.findall(r"(?:Tue 17|Thu 19) Nov 1 \d+ \S+ \d\d:\d\d calf (\S+)", weekly)
     assert night_rows == ["?", "?"], weekly
     packet = report(run, tmp_path, "appointment")
     assert "Nights woken by cramps not recorded" in packet
@@ -84,12 +85,12 @@ def test_any_script_or_emoji_in_a_name_makes_a_report(
     run("day", "--date", "2026-11-17", "--shoes", name)
     run("none", "--night", "2026-11-16")
     weekly = report(run, tmp_path, "weekly")
-    shown = charts.style.printable(name)
+    shown = printable(name)
     assert shown in weekly
     if name == "Кеды":  # Cyrillic is in the shipped font: printed as typed
         assert shown == name
     else:  # what no shipped font has is a visible square, never a crash or a blank
-        assert charts.style.MISSING_GLYPH in shown
+        assert MISSING_GLYPH in shown
     report(run, tmp_path, "appointment")
     chart = tmp_path / "week.png"
     run("chart", "week", "-o", str(chart))
@@ -197,10 +198,10 @@ def test_the_appendix_shows_diary_ids_notes_and_relief(
 
 def test_the_packet_names_known_conditions_and_shows_free_text_as_typed() -> None:
     from cramplog import knowledge
-    from cramplog.report import appointment
+    from cramplog.report.appointment import condition_text
 
-    assert appointment.condition_text("diabetes") == knowledge.conditions()["diabetes"].name
-    assert appointment.condition_text("high blood pressure") == "high blood pressure"
+    assert condition_text("diabetes") == knowledge.conditions()["diabetes"].name
+    assert condition_text("high blood pressure") == "high blood pressure"
 
 
 # --- charts: partial weeks and the diary's start ---------------------------------------------
@@ -313,13 +314,10 @@ def test_a_failure_while_writing_leaves_nothing_partial(
     db = str(tmp_path / "d.db")
     assert cli("--db", db, "log", "5", "--at", "2026-11-18 03:10").exit_code == 0
     real = backend_pdf.PdfPages.savefig
-    calls = {"n": 0}
 
     def full_disk(self: backend_pdf.PdfPages, *args: object, **kwargs: object) -> None:
-        calls["n"] += 1
-        if calls["n"] > 1:  # the first page is written, then the disk fills up
-            raise OSError(28, "No space left on device")
-        real(self, *args, **kwargs)
+        real(self, *args, **kwargs)  # the page is written, then the disk fills up
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(backend_pdf.PdfPages, "savefig", full_disk)
     out = tmp_path / "reports"

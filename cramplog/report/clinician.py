@@ -64,7 +64,7 @@ def flag_lines(check: Check | None, sources: Sources) -> list[Block]:
     ]
     if not flags:
         checked = len(check.checked) if check is not None else 0
-        blocks.append(Block(f"None of the {checked} rules tripped over the nights logged."))
+        blocks.append(Block(f"No rule tripped: {checked} rules checked over the nights logged."))
     for flag in flags:
         label = knowledge.level_label(flag.level).upper()
         since = f" Since {present.day(flag.since)}." if flag.since else ""

@@ -46,7 +46,7 @@ def _flag(page: Page, flag: Flag) -> None:
     label = knowledge.level_label(flag.level).upper()
     page.text(f"{label}: {flag.title}", bold=True, after=0.01)
     since = f" Since {present.day(flag.since)}." if flag.since else ""
-    page.text(flag.message + since, indent=0.15, after=0.01)
+    page.text(present.plain_words(flag.message) + since, indent=0.15, after=0.01)
     page.text(f"Suggestion: {flag.advice}", indent=0.15, after=0.01)
     page.text(f"Source: {_short_sources(flag)}", size=7.2, color=DARK, indent=0.15, after=0.07)
 
