@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from click.testing import Result
-from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, SubFigure
 
 from cramplog import charts
@@ -186,8 +185,11 @@ def test_cramp_charts_say_so_when_the_nights_were_all_cramp_free(
 def test_trend_draws_each_weeks_cramp_nights_logged_nights_and_cramps(nightly: Nightly) -> None:
     fig = charts.trend(nightly)
     (ax,) = fig.get_axes()
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    logged, cramp_nights = ([p.get_height() for p in b.patches] for b in bars)
+    bars = {c.get_label(): c for c in ax.collections}  # each series is one collection
+    logged, cramp_nights = (
+        [float(p.vertices[:, 1].max()) for p in bars[name].get_paths()]
+        for name in ("nights logged", "nights with cramps")
+    )
     assert logged == [6, 7, 6, 7, 6]  # W43..W47: nights logged of 7
     assert cramp_nights == [1, 1, 1, 2, 2]
     cramps = next(line for line in ax.get_lines() if line.get_label() == "cramps")

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import Result
 from pypdf import PdfReader
@@ -217,7 +218,13 @@ def test_trend_draws_a_partial_week_as_partial_and_leaves_out_its_average(tmp_pa
     nightly = nightly_of(path)
     fig = charts.trend(nightly, date(2026, 10, 19), date(2026, 11, 23))  # Mon 23 Nov: 1 night
     ax = fig.get_axes()[0]
-    widths = sorted({round(p.get_width(), 3) for p in ax.patches})
+    widths = sorted(
+        {
+            round(float(np.ptp(path.vertices[:, 0])), 3)
+            for c in ax.collections
+            for path in c.get_paths()
+        }
+    )
     assert widths[0] == round(5.5 / 7, 3) and widths[-1] == 5.5
     average = next(line for line in ax.get_lines() if line.get_linestyle() == "--")
     assert average.get_ydata()[-1] != average.get_ydata()[-1]  # NaN: not drawn at that week

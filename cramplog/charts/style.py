@@ -66,12 +66,6 @@ class _SameFont(logging.Filter):
         return "Failed to find font weight" not in record.getMessage()
 
 
-def _texts(figures: Iterable[Figure]) -> Iterator[str]:
-    for fig in figures:
-        for artist in fig.findobj(lambda a: hasattr(a, "get_text")):
-            yield str(artist.get_text())
-
-
 # A character that no font shipped with matplotlib can draw (emoji, and scripts DejaVu Sans
 # lacks, such as Chinese or Japanese) is printed as this white square: the PDF stays complete
 # and searchable, and a reader sees that a character stood there. `cramplog list` shows the
@@ -98,7 +92,7 @@ def drawable(char: str) -> bool:
 def printable(text: str) -> str:
     """`text` with every character no shipped font can draw replaced by MISSING_GLYPH (a run
     of them, such as an emoji with its modifiers, by one square)."""
-    if all(drawable(c) for c in text):
+    if text.isascii() or all(drawable(c) for c in text):
         return text
     out: list[str] = []
     for char in text:
@@ -110,22 +104,27 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-def make_printable(figures: Iterable[Figure]) -> None:
+def make_printable(figures: Iterable[Figure]) -> list[str]:
     """Replace undrawable characters in every text of `figures`, tick labels included (they
-    are made again from their formatter when drawn, so the formatter is changed too)."""
+    are made again from their formatter when drawn, so the formatter is changed too).
+    Returns every text, as it will be drawn."""
     from matplotlib.ticker import FixedFormatter
 
+    texts: list[str] = []
     for fig in figures:
         for artist in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "set_text")):
             text = str(artist.get_text())
             fixed = printable(text)
             if fixed != text:
                 artist.set_text(fixed)
+            texts.append(fixed)
         for ax in fig.get_axes():
             for axis in (ax.xaxis, ax.yaxis):
                 formatter = axis.get_major_formatter()
                 if isinstance(formatter, FixedFormatter):
                     formatter.seq = [printable(str(s)) for s in formatter.seq]
+                    texts.extend(formatter.seq)
+    return texts
 
 
 @contextmanager
@@ -139,9 +138,7 @@ def pdf_fonts(figures: Iterable[Figure]) -> Iterator[bool]:
     other script switches to DejaVu Sans, embedded (Type 3), so that nothing is lost.
     Yields whether the standard fonts are used.
     """
-    figures = list(figures)
-    make_printable(figures)
-    standard = all(_winansi(text) for text in _texts(figures))
+    standard = all(_winansi(text) for text in make_printable(figures))
     logger = logging.getLogger("matplotlib.font_manager")
     quiet = _SameFont()
     logger.addFilter(quiet)

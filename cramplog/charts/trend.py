@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib import dates as mdates
 
 from cramplog import analysis
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from cramplog.frame import Nightly
 
 from cramplog.charts.common import (
+    bars,
     date_axis,
     from_first_logged,
     grid_in,
@@ -67,27 +69,29 @@ def trend(
     lefts = table.index + pd.to_timedelta(first_day + table["nights"].to_numpy() * 0.25 / 7, "D")
     widths = table["nights"].to_numpy(float) * 5.5 / 7
     weeks = lefts + pd.to_timedelta(widths / 2, "D")  # the centre of each bar
-    ax.bar(
-        lefts,
-        table["observed"],
-        width=widths,
-        align="edge",
-        facecolor=PAPER,
-        edgecolor=MID,
-        linewidth=0.7,
-        linestyle=(0, (2, 1.5)),
+    ax.xaxis_date()
+    x = mdates.date2num(lefts.to_pydatetime())
+    bars(
+        ax,
+        x,
+        widths,
+        table["observed"].to_numpy(float),
+        facecolors=PAPER,
+        edgecolors=MID,
+        linewidths=0.7,
+        linestyles=[(0, (2, 1.5))],
         label="nights logged",
         zorder=1,
     )
-    ax.bar(
-        lefts,
-        table["cramp_nights"],
-        width=widths,
-        align="edge",
-        facecolor=LIGHT,
-        edgecolor=INK,
+    bars(
+        ax,
+        x,
+        widths,
+        table["cramp_nights"].to_numpy(float),
+        facecolors=LIGHT,
+        edgecolors=INK,
         hatch="///",
-        linewidth=0.7,
+        linewidths=0.7,
         label="nights with cramps",
         zorder=2,
     )

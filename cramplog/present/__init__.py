@@ -197,16 +197,17 @@ def length(lo: date, hi: date) -> str:
 
 
 def duration(minutes: Any, *, missing: str = UNKNOWN) -> str:
-    """How long a cramp lasted: "45 s", "2 min", "1.5 min", "1 h 20 min"."""
+    """How long a cramp lasted: "45 s", "2 min", "1 min 30 s", "1 h 20 min"."""
     if is_unknown(minutes):
         return missing
-    minutes = float(minutes)
-    if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    if minutes >= 60:
-        hours, rest = divmod(round(minutes), 60)
+    seconds = round(float(minutes) * 60)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds >= 3600:
+        hours, rest = divmod(round(seconds / 60), 60)
         return f"{hours} h {rest} min" if rest else f"{hours} h"
-    return f"{minutes:g} min"
+    whole, rest = divmod(seconds, 60)
+    return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
 def clock(hours_after_18: float) -> str:

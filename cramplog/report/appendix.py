@@ -73,31 +73,33 @@ def episode_pages(inputs: Inputs, start: date, end: date) -> list[Page]:
         page.title(
             heading,
             f"{present.day(start)} to {present.day(end)} \u00b7 # is the diary id (cramplog "
-            "show #) \u00b7 local clock times (after midnight: the morning after the night's "
+            "show #) \u00b7 Sev. = severity 0-10 \u00b7 local clock times (after midnight: "
+            "the morning after the night's "
             f"date) \u00b7 {DASH}\u00a0=\u00a0not\u00a0recorded",
         )
         if not rows:
             page.text("No cramps logged in this period.")
             pages.append(page)
             break
-        rows = page.block_table(EPISODE_COLUMNS, rows, size=7.0)
+        rows = page.mono_table(EPISODE_COLUMNS, rows)
         pages.append(page)
         first = False
     return pages
 
 
+# Widths in characters of the monospaced table (7.07 in of A4 at 6.6 pt: 128 characters).
 EPISODE_COLUMNS = [
-    Column("#", 0.42, "right"),
-    Column("Night of", 0.98),
-    Column("Time", 0.42),
-    Column("Severity", 0.52, "right"),
-    Column("Duration", 0.58, "right"),
-    Column("Site", 0.5),
-    Column("Side", 0.42),
-    Column("Woke", 0.4),
-    Column("Signs", 0.75),
-    Column("Relief", 0.9),
-    Column("Note", 1.16),
+    Column("#", 5, "right"),
+    Column("Night of", 15),
+    Column("Time", 5),
+    Column("Sev.", 4, "right"),
+    Column("Lasted", 11, "right"),
+    Column("Site", 5),
+    Column("Side", 5),
+    Column("Woke", 4),
+    Column("Signs", 13),
+    Column("Relief", 22),
+    Column("Note", 23),
 ]
 
 
@@ -115,6 +117,6 @@ def episode_row(e: dict[str, Any]) -> list[str]:
         present.side(e.get("side"), missing=DASH),
         present.yes_no(e.get("woke"), unknown=DASH),
         signs,
-        present.shorten(e.get("relief"), 60) or DASH,
-        present.shorten(e.get("note"), 90) or DASH,
+        present.shorten(e.get("relief"), 66) or DASH,
+        present.shorten(e.get("note"), 72) or DASH,
     ]

@@ -24,17 +24,17 @@ def night_table(pages: list[Page], inputs: Inputs, monday: date) -> None:
     sunday = monday + timedelta(days=6)
     rows: list[Sequence[str]] = [_night_row(nightly, monday + timedelta(days=i)) for i in range(7)]
     columns = [
-        Column("Night", 0.78),
-        Column("Cramps", 0.55, "right"),
+        Column("Night", 0.75),
+        Column("Cramps", 0.68, "right"),
         Column("Worst 0-10", 0.5, "right"),
-        Column("Longest", 0.55, "right"),
-        Column("First at", 0.5, "right"),
-        Column("Where", 1.05),
-        Column("Woke", 0.4),
+        Column("Longest", 0.7, "right"),
+        Column("First at", 0.48, "right"),
+        Column("Where", 0.95),
+        Column("Woke", 0.38),
         Column("Water", 0.5, "right"),
-        Column("Exercise", 0.8),
-        Column("Stretch", 0.48),
-        Column("Shoes", 0.96),
+        Column("Exercise", 0.75),
+        Column("Stretch", 0.45),
+        Column("Shoes", 0.93),
     ]
     page = next_page(pages, inputs, need=pages[-1].table_height(columns, rows, size=7.2) + 0.75)
     page.heading(

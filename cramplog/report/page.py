@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from cramplog import present
-from cramplog.charts import DARK, INK, LIGHT, MID
+from cramplog.charts import DARK, INK, MID
 from cramplog.charts.style import MISSING_GLYPH
 from cramplog.report.inputs import DISCLAIMER
 
@@ -74,11 +75,15 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
 
 @dataclass
 class Column:
-    """A table column: header, width in inches, alignment."""
+    """A table column: header, width (inches; characters in a monospaced table), alignment."""
 
     header: str
     width: float
     align: str = "left"
+
+    @property
+    def width_chars(self) -> int:
+        return int(self.width)
 
 
 class Page:
@@ -192,68 +197,72 @@ class Page:
         self.space(0.06)
         return []
 
-    def block_table(
+    def mono_table(
         self,
         columns: Sequence[Column],
         rows: Sequence[Sequence[str]],
         *,
-        size: float = 7.0,
+        size: float = 6.6,
         most_lines: int = 3,
+        group: int = 5,
     ) -> list[Sequence[str]]:
-        """A long table drawn a column at a time; returns the rows that did not fit.
+        """A long table in a monospaced font, the whole page's rows as one text object;
+        returns the rows that did not fit. Column widths are in characters (Column.width).
 
-        Each column of the rows on the page is one text object of newline-joined lines: a
-        10-year appendix drawn a cell at a time is tens of thousands of text objects, and
-        writing them was most of the packet's time. Rows are one line apart (a wrapped cell
-        pads its row's other cells with empty lines, at most `most_lines` lines a cell), and a
-        hairline every 5 rows keeps a line easy to follow across the page.
+        A PDF is drawn a line of text at a time: a 10-year appendix drawn a cell at a time is
+        16,000 lines, and writing them was most of the packet's time. Here each row is one
+        line (the cells padded to their columns, exact in a monospaced font), so the page
+        costs a line per row; a reader's copy of the page reads row by row. A wrapped cell
+        takes at most `most_lines` lines; an empty line after every `group` rows keeps a line
+        easy to follow across the page.
         """
         size *= self.scale
-        step = size * LEADING / 72
-        self._row(columns, [c.header for c in columns], size, bold=True)
-        self.rule(self.y + 0.03, width=0.6, color=INK)
-        self.space(0.04)
-        # A little room to spare: the PDF's own font may set lines a shade further apart.
-        fits = int((self.room() - 0.08) / (step * 1.03))
-        blocks: list[list[str]] = [[] for _ in columns]
-        rules: list[int] = []
-        used = 0
+        # The monospaced fonts' lines come out closer than LEADING (matplotlib spaces lines
+        # by the height of "lp"): 0.9 keeps the count of rows a page takes on the safe side.
+        step = 0.9 * size * LEADING / 72
+        gap = "  "
+
+        def line(cells: Sequence[str]) -> str:
+            parts = [
+                cell.rjust(c.width_chars) if c.align == "right" else cell.ljust(c.width_chars)
+                for cell, c in zip(cells, columns, strict=True)
+            ]
+            return gap.join(parts).rstrip()
+
+        header = line([c.header for c in columns])
+        self._put(
+            self.left, self.y, header, fontsize=size, va="top", family="monospace", weight="bold"
+        )
+        self.space(step + 0.02)
+        self.rule(self.y + 0.01, width=0.6, color=INK)
+        self.space(0.05)
+        fits = int((self.room() - 0.05) / step)
+        lines: list[str] = []
         done = 0
         for row in rows:
             cells = [
-                wrap(str(v), c.width - PAD, size)[:most_lines]
+                textwrap.wrap(str(v), c.width_chars, break_long_words=True)[:most_lines] or [""]
                 for v, c in zip(row, columns, strict=True)
             ]
             height = max(len(c) for c in cells)
-            if used + height > fits:
+            spacer = 1 if done and done % group == 0 else 0
+            if len(lines) + spacer + height > fits:
                 break
-            for block, cell in zip(blocks, cells, strict=True):
-                block.extend(cell + [""] * (height - len(cell)))
-            used += height
+            lines.extend([""] * spacer)
+            for i in range(height):
+                lines.append(line([c[i] if i < len(c) else "" for c in cells]))
             done += 1
-            if done % 5 == 0:
-                rules.append(used)
-        x = self.left
-        top = self.y
-        for block, column in zip(blocks, columns, strict=True):
-            anchor = x + (column.width - PAD if column.align == "right" else 0.0)
-            if any(block):
-                self._put(
-                    anchor,
-                    top,
-                    "\n".join(block),
-                    fontsize=size,
-                    va="top",
-                    ha=column.align,
-                    multialignment=column.align,
-                    linespacing=LEADING,
-                )
-            x += column.width
-        for line in rules[:-1] if done == len(rows) else rules:
-            self.rule(self.y - line * step - 0.01, width=0.25, color=LIGHT)
-        self.y -= used * step
-        self.rule(self.y - 0.02, width=0.4)
-        self.space(0.08)
+        if lines:
+            self._put(
+                self.left,
+                self.y,
+                "\n".join(lines),
+                fontsize=size,
+                va="top",
+                family="monospace",
+                linespacing=LEADING,
+            )
+        self.y -= len(lines) * step + 0.08
         return list(rows[done:])
 
     def table_height(

@@ -181,19 +181,16 @@ def rate_cell(e: dict[str, Any], settings: dict[str, Any]) -> str:
 
 
 def woke_cell(e: dict[str, Any], *, share: bool = False) -> str:
-    """Nights woken by cramps: "2", "2 (33%)", "1 (known for 2 of 3 cramp nights)", or "not
-    recorded" when no cramp night's waking is known (never 0)."""
+    """Nights woken by cramps: "2", "2 (33%)", "1 of 2 known" (waking not recorded on every
+    cramp night), or "not recorded" when no cramp night's waking is known (never 0)."""
     woke, known, cramp_nights = e["woke_nights"], e.get("woke_known_nights"), e["cramp_nights"]
     if present.is_unknown(woke):
         return present.UNKNOWN
-    text = str(woke)
+    if known is not None and known < cramp_nights:
+        return f"{woke} of {known} known"
     if share:
-        text += f" ({present.percent(woke, e['nights_observed'])})"
-    if known is not None and woke and known < cramp_nights:
-        text += f", known for {known} of {cramp_nights} cramp nights"
-    elif known is not None and not woke and known < cramp_nights:
-        text += f" of {known} known"
-    return text
+        return f"{woke} ({present.percent(woke, e['nights_observed'])})"
+    return str(woke)
 
 
 def first_logged(nightly: Nightly) -> date | None:
