@@ -332,3 +332,32 @@ def test_a_failure_while_writing_leaves_nothing_partial(
     assert result.exit_code == 1
     assert "disk is full" in result.output and "Traceback" not in result.output
     assert list(out.iterdir()) == []  # no PDF, and no temporary file left beside it
+
+
+def test_water_shows_in_the_units_setting(run: Callable[..., Result], tmp_path: Path) -> None:
+    run("log", "5", "--at", "2026-11-18 03:10")
+    run("day", "--date", "2026-11-17", "--water", "1.5L")
+    run("none", "--night", "2026-11-16")
+    assert "1.5 L" in report(run, tmp_path, "weekly")
+    run("config", "set", "units", "us")
+    weekly = report(run, tmp_path, "weekly")
+    assert "51 oz" in weekly and "1.5 L" not in weekly
+    assert "water 51 fl oz" in run("day", "--date", "2026-11-17", "--water", "1.5L").output
+
+
+def test_list_shows_relief_and_notes_escaped(run: Callable[..., Result]) -> None:
+    run(
+        "log",
+        "5",
+        "--at",
+        "2026-11-18 03:10",
+        "--relief",
+        "walked it off",
+        "--note",
+        "calf like a rock",
+    )
+    out = run("list", "--nights", "7").output
+    assert "eased by walked it off, calf like a rock" in out
+    assert "? = not recorded" in out
+    shown = present.terminal("bad \x1b[31mred")
+    assert "\x1b" not in shown and "\\x1b[31m" in shown

@@ -18,6 +18,7 @@ from cramplog.charts.common import (
     clock_time,
     date_axis,
     episodes_of,
+    from_first_logged,
     grid_in,
     integer_y,
     new_figure,
@@ -94,6 +95,7 @@ def severity(
     """Each cramp's severity (0-10) and duration (minutes) by night, with weekly means."""
     fig = new_figure(figure, (8.0, 4.4))
     lo, hi = period_of(nightly, start, end)
+    lo = from_first_logged(nightly, lo, hi)  # the date axis starts with the diary
     title = "Severity and duration of each cramp"
     if not nights_of(nightly, lo, hi)["observed"].any():
         return put_message(fig, title, EMPTY_MESSAGE)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from cramplog.frame import Nightly
 
+from cramplog import present
 from cramplog.charts.common import (
     grid_in,
     integer_y,
@@ -63,8 +64,14 @@ def week(
     x = np.arange(len(rows))
     axes = [fig.add_subplot(grid[i]) for i in range(4)]
     _week_cramps(axes[0], rows, x)
-    limit = float(nightly.settings.get("low_water_ml", 1500)) / 1000
-    _week_bars(axes[1], x, rows["water_ml"] / 1000, "water (litres)", "////", limit, f"{limit:g} L")
+    low = float(nightly.settings.get("low_water_ml", 1500))
+    if str(nightly.settings.get("units") or "metric") == "us":  # the `units` setting
+        per, unit = present.ML_PER_US_FL_OZ, "fl oz"
+    else:
+        per, unit = 1000.0, "litres"
+    water = (pd.to_numeric(rows["water_ml"], errors="coerce") / per).round(1)
+    limit = round(low / per, 1)
+    _week_bars(axes[1], x, water, f"water ({unit})", "////", limit, f"{limit:g} {unit}")
     _week_bars(axes[2], x, rows["exercise_minutes"], "exercise (minutes)", "....", None, "")
     _week_factors(axes[3], x, matrix)
     labels = [f"{n:%a}\n{n.day} {n:%b}" for n in rows.index]

@@ -2,6 +2,10 @@
 
 matplotlib, pandas and the analysis are imported inside the commands, so that `cramplog
 --help` and the logging commands never pay for them. Each command prints the path it wrote.
+
+Every file goes through `cramplog.files.private_output`: written to a temporary file beside
+it and renamed into place (nothing partial on a full disk), 0600, in folders created 0700.
+`-o` refuses an existing file unless --force, and a symbolic link always.
 """
 
 from __future__ import annotations
@@ -74,7 +78,12 @@ def _writing() -> Iterator[None]:
         raise fault(exc, exc.filename or "the output file") from None
 
 
-FORCE = click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the -o file if it exists (never a symbolic link). Without -o, a report "
+    "replaces the same week's report in the reports folder.",
+)
 
 
 def _last_night(session: Session) -> date:

@@ -1,7 +1,7 @@
 """How every value reads to a person, in the terminal and in the PDFs alike.
 
 One place renders the things a person checks: a value not recorded, yes/no/unknown, water in
-the `units` setting (metric: mL and L; us: fl oz and cups), dates, counts with their nouns,
+the `units` setting (metric: mL and L; us: fl oz), dates, counts with their nouns,
 durations, severity, sides and sites, percentages, rates with the nights they rest on, and
 text from the diary made safe for a terminal. Nothing else in cramplog formats these on its
 own, so an unknown value can never turn into "no", "0", "nan" or "None" on one page and not on
@@ -53,7 +53,6 @@ UNKNOWN = "not recorded"
 NOT_RATED = "not rated"
 DASH = "\u2013"  # an en dash: "not recorded" in a table, explained in its note
 ML_PER_US_FL_OZ = 29.5735
-FL_OZ_PER_CUP = 8
 
 
 def is_unknown(value: Any) -> bool:
@@ -137,15 +136,12 @@ def rate(
 
 
 def water(ml: Any, units: str = "metric", *, missing: str = UNKNOWN) -> str:
-    """Water in the `units` setting: metric "750 mL", "1.5 L"; us "25 fl oz", "6.3 cups"."""
+    """Water in the `units` setting: metric "750 mL", "1.5 L"; us "25 fl oz", "51 fl oz"."""
     if is_unknown(ml):
         return missing
     ml = float(ml)
-    if units == "us":
-        oz = ml / ML_PER_US_FL_OZ
-        if oz < 2 * FL_OZ_PER_CUP:
-            return f"{oz:.0f} fl oz"
-        return f"{oz / FL_OZ_PER_CUP:.1f}".rstrip("0").rstrip(".") + " cups"
+    if units == "us":  # ounces, as US bottles and "64 oz a day" advice count them
+        return f"{ml / ML_PER_US_FL_OZ:.0f} fl oz"
     if ml < 1000:
         return f"{ml:.0f} mL"
     return f"{ml / 1000:.2f}".rstrip("0").rstrip(".") + " L"
