@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cramplog.cli import Diary, pass_diary
-from cramplog.cli.shared import ask_fold, clock
+from cramplog.cli.shared import ask_fold, clock, on_terminal
 from cramplog.present.diary import day_line, episode_line
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # Other commands import these from here; they live in cli.shared and present.diary so that the
 # check-in, which `log` starts, need not import this module back.
-__all__ = ["ask_fold", "clock", "day_line", "episode_line"]
+__all__ = ["ask_fold", "clock", "day_line", "episode_line", "on_terminal"]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger ID cannot exist
 
