@@ -508,18 +508,16 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     from cramplog import present
 
     click.echo(f"Cramp {e.id}: {episode_line(e)}")
+    # What was not recorded is left out (never shown as "no"): the line above names what was.
     fields = {
         "at": data["at"],
         "zone": data["tz"],
-        "site": present.site(e.site),
-        "side": present.side(e.side),
-        "lasted": present.duration(e.minutes),
-        "woke you": present.yes_no(e.woke),
-        "eased by": e.relief or present.UNKNOWN,
-        "note": e.note or "none",
+        "eased by": e.relief,
+        "note": e.note,
     }
     for key, value in fields.items():
-        click.echo(present.terminal(f"  {key}: {value}"))
+        if value:
+            click.echo(present.terminal(f"  {key}: {value}"))
     if e.deleted_at is not None:
         click.echo(f"  deleted; bring it back with: cramplog restore {e.id}")
 

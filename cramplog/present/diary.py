@@ -25,9 +25,10 @@ def episode_line(e: Episode) -> str:
         if e.severity is not None
         else "severity not rated"
     ]
-    if e.site or e.side:
-        where = present.site(e.site, missing="site not recorded")
-        parts.append(f"{where} ({e.side})" if e.side else where)
+    if e.site:
+        parts.append(f"{e.site} ({e.side})" if e.side else e.site)
+    elif e.side:
+        parts.append(f"{e.side} side" if e.side != "both" else "both sides")
     if e.minutes is not None:
         parts.append(present.duration(e.minutes))
     if e.woke is not None:

@@ -89,7 +89,7 @@ def summary_at(
     who(page, inputs, start, end, sources)
     endpoint_table(page, nightly, start, end)
     page.heading("Trend")
-    page.text(analysis.trend(nightly, end)["sentence"])
+    page.text(present.plain_words(analysis.trend(nightly, end)["sentence"]))
     if not episode_count(nightly, start, end):
         page.text(
             "No cramps were logged in this period, so there are no charts and no table of cramps.",

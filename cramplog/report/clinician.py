@@ -101,7 +101,7 @@ def tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[Bl
             f = by_name[(name, 0)]
             entry = same.setdefault(counts(f), (f, []))
             if entry[0] is not f:
-                entry[1].append(charts.factor_label(name, nightly.settings))
+                entry[1].append(label_of(f, nightly))
     for f, others in same.values():
         blocks.append(Block("\u2022 " + _factor_text(f, nightly, others), size=7.8))
     if len(blocks) == 1:
@@ -149,8 +149,14 @@ def _change_text(c: dict[str, Any]) -> str:
     )
 
 
+def label_of(f: dict[str, Any], nightly: Nightly) -> str:
+    """A factor row's name: the analysis's `label` (merged columns named together), else one
+    made from its column name."""
+    return str(f.get("label") or charts.factor_label(f["factor"], nightly.settings))
+
+
 def _factor_text(f: dict[str, Any], nightly: Nightly, same: Sequence[str] = ()) -> str:
-    label = charts.factor_label(f["factor"], nightly.settings)
+    label = label_of(f, nightly)
     label = label[0].upper() + label[1:]
     if same:
         label += f" ({', '.join(same)}: the same days)"

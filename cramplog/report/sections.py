@@ -133,10 +133,10 @@ def insight_section(page: Page, nightly: Nightly, end: date, factors: list[dict[
         advice = f" {knowledge.MEDICATION_ADVICE}" if is_medicine(f["factor"]) else ""
         page.text(f"{i}. {present.plain_words(f['sentence'])}{advice}", after=0.04)
     for f in maybe:
+        sentence = present.plain_words(f["sentence"]).replace(" This could be chance.", "")
         page.text(
-            f"\u2022 {present.plain_words(f['sentence'])} This could be chance: "
-            f"{present.plural(tested, 'factor')} were compared, and with so many one or two "
-            "stand out by luck alone.",
+            f"\u2022 {sentence} This could be chance: {present.plural(tested, 'factor')} were "
+            "compared, and with so many one or two stand out by luck alone.",
             after=0.04,
         )
     page.text(analysis.NOTE, size=7.2, color=DARK, after=0.06)
