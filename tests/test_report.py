@@ -240,10 +240,10 @@ def test_appointment_packet_has_the_charts_then_every_cramp(
 
 
 def appendix_ids(page: str) -> list[int]:
-    """The "#" column of an appendix page. Each column is one block of text (a line per
-    cramp), so a reader's copy of the page gives the ids first, in order, after the headers."""
-    found = re.search(r"Relief Note ((?:\d+ )+)", page)
-    return [int(n) for n in found.group(1).split()] if found else []
+    """The "#" column of an appendix page: each row is one line of the page's text, so a
+    reader's copy of the page reads a cramp at a time, starting with its id."""
+    row = r"\b(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 \d\d:\d\d"
+    return [int(n) for n in re.findall(row, page)]
 
 
 def test_appointment_appendix_continues_across_pages(

@@ -190,8 +190,8 @@ def test_the_appendix_shows_diary_ids_notes_and_relief(
     run("none", "--night", "2026-11-16")
     text = report(run, tmp_path, "appointment")
     appendix = text[text.index("Appendix: every cramp logged") :]
-    ids = re.search(r"Note (\d+(?: \d+)*) ", appendix)
-    assert ids is not None and ids.group(1).split() == ["1", "3"], appendix
+    ids = re.findall(r"(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 \d\d:\d\d", appendix)
+    assert ids == ["1", "3"], appendix
     assert "stood on a cold floor" in appendix and "after the long walk" in appendix
     assert "2 min" in appendix and "3 min" in appendix
     assert not re.search(r"min(calf|foot|toes)", appendix)  # Duration and Site apart

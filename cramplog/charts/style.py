@@ -108,7 +108,7 @@ def make_printable(figures: Iterable[Figure]) -> list[str]:
     """Replace undrawable characters in every text of `figures`, tick labels included (they
     are made again from their formatter when drawn, so the formatter is changed too).
     Returns every text, as it will be drawn."""
-    from matplotlib.ticker import FixedFormatter
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
 
     texts: list[str] = []
     for fig in figures:
@@ -123,8 +123,20 @@ def make_printable(figures: Iterable[Figure]) -> list[str]:
                 formatter = axis.get_major_formatter()
                 if isinstance(formatter, FixedFormatter):
                     formatter.seq = [printable(str(s)) for s in formatter.seq]
-                    texts.extend(formatter.seq)
+                elif isinstance(formatter, FuncFormatter) and not getattr(
+                    formatter, "_printable", False
+                ):  # labels given with set_yticks(ticks, labels) are a FuncFormatter
+                    formatter.func = _printable_func(formatter.func)
+                    formatter._printable = True  # type: ignore[attr-defined]
+                texts.extend(str(label.get_text()) for label in axis.get_ticklabels())
     return texts
+
+
+def _printable_func(func: Callable[..., Any]) -> Callable[..., str]:
+    def label(*args: Any) -> str:
+        return printable(str(func(*args)))
+
+    return label
 
 
 @contextmanager

@@ -143,12 +143,10 @@ def insight_section(page: Page, nightly: Nightly, end: date, factors: list[dict[
 
 
 def endpoints(nightly: Nightly, lo: date, hi: date) -> dict[str, Any]:
-    """analysis.endpoints, with `woke_nights` None when no night's waking is known and
-    `woke_known_nights` beside it (the analysis gives both once issue 9's work is merged;
-    until then they are counted here from the cramps, the same way)."""
+    """analysis.endpoints, plus `woke_cramp_nights_known`: the cramp nights whose waking is
+    known (a cramp that woke the person, or every cramp's answer given). The reports say
+    "not recorded" when none is, whatever the cramp-free nights say."""
     e = dict(analysis.endpoints(nightly, lo, hi))
-    if "woke_known_nights" in e:
-        return e
     table = nightly.episodes
     known = woke = 0
     if table is not None and not table.empty:
@@ -160,8 +158,10 @@ def endpoints(nightly: Nightly, lo: date, hi: date) -> dict[str, Any]:
                 known, woke = known + 1, woke + 1
             elif len(values) == len(answers):
                 known += 1
-    e["woke_known_nights"] = known
-    e["woke_nights"] = woke if known or not e["cramp_nights"] else None
+    e["woke_cramp_nights_known"] = known
+    if "woke_known_nights" not in e:  # an analysis from before issue 9
+        e["woke_known_nights"] = known
+        e["woke_nights"] = woke if known or not e["cramp_nights"] else None
     return e
 
 
@@ -183,10 +183,11 @@ def rate_cell(e: dict[str, Any], settings: dict[str, Any]) -> str:
 def woke_cell(e: dict[str, Any], *, share: bool = False) -> str:
     """Nights woken by cramps: "2", "2 (33%)", "1 of 2 known" (waking not recorded on every
     cramp night), or "not recorded" when no cramp night's waking is known (never 0)."""
-    woke, known, cramp_nights = e["woke_nights"], e.get("woke_known_nights"), e["cramp_nights"]
-    if present.is_unknown(woke):
+    woke, cramp_nights = e["woke_nights"], e["cramp_nights"]
+    known = e.get("woke_cramp_nights_known", cramp_nights)
+    if present.is_unknown(woke) or (cramp_nights and not known):
         return present.UNKNOWN
-    if known is not None and known < cramp_nights:
+    if known < cramp_nights:
         return f"{woke} of {known} known"
     if share:
         return f"{woke} ({present.percent(woke, e['nights_observed'])})"

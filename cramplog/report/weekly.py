@@ -124,7 +124,7 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
             woke_cell(this),
             woke_cell(before) if weeks else DASH,
             present.UNKNOWN
-            if weeks and present.is_unknown(four["woke_nights"])
+            if weeks and woke_cell(four) == present.UNKNOWN
             else per_week(four, "woke_nights"),
         ]
     )
