@@ -98,11 +98,14 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
             Episode.minutes,
             Episode.woke,
             Episode.signs,
+            Episode.relief,
+            Episode.note,
         )
         .where(Episode.deleted_at.is_(None), Episode.night >= start, Episode.night <= end)
         .order_by(Episode.at)
     ).all()
     columns = ["id", "night", "at", "tz", "severity", "site", "side", "minutes", "woke", "signs"]
+    columns += ["relief", "note"]  # shown in the packet's appendix
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         frame["hours_after_18"] = pd.Series(dtype="Float64")

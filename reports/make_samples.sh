@@ -22,8 +22,8 @@ unset CRAMPLOG_DB || true
 cd "$tmp" # run the installed cramplog, never the sources beside this script
 
 "$py" -m cramplog demo --db-path "$tmp/demo.db" >/dev/null
-"$py" -m cramplog --db "$tmp/demo.db" report weekly -o "$here/weekly.pdf"
-"$py" -m cramplog --db "$tmp/demo.db" report appointment -o "$here/appointment.pdf"
+"$py" -m cramplog --db "$tmp/demo.db" report weekly -o "$here/weekly.pdf" --force
+"$py" -m cramplog --db "$tmp/demo.db" report appointment -o "$here/appointment.pdf" --force
 
 for name in weekly appointment; do
     pdftoppm -png -r 100 -f 1 -l 1 -singlefile "$here/$name.pdf" "$here/$name"

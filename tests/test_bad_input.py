@@ -199,7 +199,7 @@ def test_edit_moves_a_cramp_into_the_repeated_hour_with_second(cli) -> None:
 def test_the_repeated_hour_is_asked_on_a_terminal(
     cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cramplog.cli.entries.on_terminal", lambda: True)
+    monkeypatch.setattr("cramplog.cli.shared.on_terminal", lambda: True)
     r = cli("log", "5", "--at", "2026-10-25 01:30", input="2\n")
     assert r.exit_code == 0, r.output
     assert "happened twice" in r.stdout and "2: the second, 01:30 GMT (+00:00)" in r.stdout

@@ -15,9 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from click.testing import Result
-from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.patches import Rectangle
 
 from cramplog import charts
 from cramplog import diary as ops
@@ -187,8 +185,11 @@ def test_cramp_charts_say_so_when_the_nights_were_all_cramp_free(
 def test_trend_draws_each_weeks_cramp_nights_logged_nights_and_cramps(nightly: Nightly) -> None:
     fig = charts.trend(nightly)
     (ax,) = fig.get_axes()
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    logged, cramp_nights = ([p.get_height() for p in b.patches] for b in bars)
+    bars = {c.get_label(): c for c in ax.collections}  # each series is one collection
+    logged, cramp_nights = (
+        [float(p.vertices[:, 1].max()) for p in bars[name].get_paths()]
+        for name in ("nights logged", "nights with cramps")
+    )
     assert logged == [6, 7, 6, 7, 6]  # W43..W47: nights logged of 7
     assert cramp_nights == [1, 1, 1, 2, 2]
     cramps = next(line for line in ax.get_lines() if line.get_label() == "cramps")
@@ -212,10 +213,12 @@ def test_trend_average_is_per_7_logged_nights(nightly: Nightly) -> None:
 def test_calendar_draws_a_square_per_night_with_severity_written_in(nightly: Nightly) -> None:
     fig = charts.calendar(nightly)
     ax = fig.get_axes()[0]
-    squares = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert len(squares) == 35
-    hatched = [p for p in squares if p.get_hatch()]
-    assert len(hatched) == len(NOT_LOGGED)
+    # one collection per kind of night (not logged: hatched; no cramps; cramps), not a patch
+    # per night
+    assert len(ax.collections) == 3
+    assert sum(len(c.get_paths()) for c in ax.collections) == 35
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert [len(c.get_paths()) for c in hatched] == [len(NOT_LOGGED)]
     written = sorted(t.get_text() for t in ax.texts)
     assert written == sorted(["4", "4", "4", "5", "5", "6", "8"])  # worst of each cramp night
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Oct 2026", "Nov 2026"]
@@ -276,8 +279,8 @@ def test_forest_draws_findings_on_a_log_scale_apart_from_thin_factors(nightly: N
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["", "less than 1.5 L of water", "", "alcohol"]
     drawn = texts(fig)
-    assert "Findings (95% CI excludes 1)" in drawn
-    assert "No clear difference" in drawn
+    assert "Findings (enough nights, q below 0.1)" in drawn
+    assert "Not findings: could be chance" in drawn
     assert any("4.00 (2.00-8.00)" in t for t in drawn)
     assert any(t.startswith("Not enough data yet for 1 factor") for t in drawn)
     assert any("wearing heels: 2 nights with, 28 without" in t for t in drawn)

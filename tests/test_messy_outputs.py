@@ -192,41 +192,9 @@ class Truth:
 
 # --- known failures (issue 9 items other helpers are fixing) -------------------------------
 
-WEEKLY_NA = (
-    "issue 9: the weekly report crashes on a cramp logged without --side (or --site): "
-    "report._where indexes a NaN"
-)
-PACKET_NAN = "issue 9: the appointment packet prints nan in its Side (and Site) column"
-GLYPH = (
-    "issue 9: an emoji (or a script DejaVu Sans lacks) in a shoe, medicine or profile name "
-    "makes the report fail: RuntimeError: No glyphs have been loaded"
-)
-CHART_GLYPH = (
-    "issue 9: the emoji/glyph item: chart labels with glyphs DejaVu Sans lacks are drawn as "
-    "empty boxes (matplotlib 'Glyph ... missing from font')"
-)
-WOKE = (
-    "issue 9: stats gives woke_nights 0 when waking was never recorded (None expected, beside "
-    "woke_known_nights); rates from fewer than min_rate_nights nights need enough_data false"
-)
-
-# (test, case id) -> the issue-9 item that makes it fail on this branch's starting point (the
-# quick profile; a deep run reports its own failures unmarked).
-# (The stats-counts cases, WOKE, pass since the analysis branch: woke_nights null when no
-# night's waking is known, and no rate below min_rate_nights.)
-KNOWN: dict[tuple[str, str], str] = {
-    ("chart", "week-one-night"): CHART_GLYPH,
-    ("report", "weekly-0"): GLYPH,
-    ("report", "weekly-end-1"): WEEKLY_NA,
-    ("report", "weekly-end-13"): WEEKLY_NA,
-    ("report", "appointment-2"): PACKET_NAN,
-    ("report", "appointment-14"): GLYPH,
-    ("report", "appointment-no-woke"): GLYPH,
-    ("report", "weekly-end-no-side"): GLYPH,
-    ("report", "appointment-no-side"): PACKET_NAN,
-    ("report", "appointment-long"): PACKET_NAN,
-    ("report", "weekly-end-one-night"): GLYPH,
-}
+# (test, case id) -> an open issue's item that makes a case fail: such a case is marked
+# xfail(strict=True), so that it turns red once fixed. Empty: every case passes.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def case(test: str, name: str, key: str | int) -> Any:

@@ -94,7 +94,7 @@ def _shoes(text: str, known: list[str]) -> list[tuple[str, float | None]]:
 def _moment(text: str, current: datetime) -> datetime:
     """A typed time; in the repeated hour when clocks go back, asks which of the two."""
     from cramplog import timeutil
-    from cramplog.cli.entries import ask_fold
+    from cramplog.cli.shared import ask_fold
 
     try:
         return timeutil.parse_when(text, current)
@@ -105,7 +105,8 @@ def _moment(text: str, current: datetime) -> datetime:
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import timeutil, units
-    from cramplog.cli.entries import clock, day_line, episode_line
+    from cramplog.cli.shared import clock
+    from cramplog.present.diary import day_line, episode_line
     from cramplog.words import SIDES, SITES
 
     with diary.reading() as session:

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cramplog.cli import Diary, pass_diary
+from cramplog.cli.shared import ask_fold, clock, on_terminal
+from cramplog.present.diary import day_line, episode_line
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from cramplog.models import Day, Episode
-    from cramplog.timeutil import AmbiguousTime, DateRules
+    from cramplog.timeutil import DateRules
+
+# Other commands import these from here; they live in cli.shared and present.diary so that the
+# check-in, which `log` starts, need not import this module back.
+__all__ = ["ask_fold", "clock", "day_line", "episode_line", "on_terminal"]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger ID cannot exist
 
@@ -70,29 +76,6 @@ def read_when(
     return timeutil.parse_when(text, current, field, date_rules(session), fold)
 
 
-def on_terminal() -> bool:
-    """Whether a person can answer a question (tests pretend to be one)."""
-    import sys
-
-    return sys.stdin.isatty()
-
-
-def ask_fold(exc: AmbiguousTime) -> int:
-    """Which of a repeated hour's two times was meant: asked on a terminal, else refused.
-
-    Called outside any transaction, so that nothing is held open while the person answers.
-    """
-    if not on_terminal():
-        raise exc
-    from cramplog.timeutil import describe_moment
-
-    click.echo(f"{exc.problem}.")
-    click.echo(f"  1: the first, {describe_moment(exc.first)}")
-    click.echo(f"  2: the second, {describe_moment(exc.second)}")
-    answer = click.prompt("Which one", type=click.Choice(["1", "2"]))
-    return int(answer) - 1
-
-
 def fold_option(command: Any) -> Any:
     """--first / --second: which of the repeated hour's two times, when clocks go back."""
     command = click.option(
@@ -109,33 +92,6 @@ def fold_option(command: Any) -> Any:
         type=int,
         help="The repeated hour's first time (before the clocks went back).",
     )(command)
-
-
-def clock(session: Session) -> tuple[datetime, str]:
-    """Now, in the diary's zone (the `timezone` setting, else the system's), and that zone."""
-    from cramplog import diary, timeutil
-
-    name = diary.setting(session, "timezone") or timeutil.system_zone_name()
-    return timeutil.now(timeutil.zone(name)), name
-
-
-def episode_line(e: Episode, tz_default: str | None = None) -> str:
-    from cramplog.timeutil import friendly_date, zone
-    from cramplog.units import format_minutes
-
-    local = e.at.astimezone(zone(e.tz))
-    parts = [f"severity {e.severity}" if e.severity is not None else "severity not rated"]
-    where = " ".join(p for p in (e.site, f"({e.side})" if e.side else None) if p)
-    if where:
-        parts.append(where)
-    if e.minutes is not None:
-        parts.append(format_minutes(e.minutes))
-    if e.woke:
-        parts.append("woke you")
-    if e.sign_list:
-        parts.append("signs: " + ", ".join(e.sign_list))
-    at = f"{local:%a} {local.day} {local:%b %H:%M}"
-    return f"{', '.join(parts)}; night of {friendly_date(e.night)} (at {at})"
 
 
 def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
@@ -290,35 +246,6 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. {diary.undo_hint}")
 
 
-def day_line(d: Day) -> str:
-    from cramplog.units import format_water
-
-    parts = []
-    if d.water_ml is not None:
-        parts.append(f"water {format_water(d.water_ml)}")
-    if d.exercise_minutes is not None:
-        parts.append(f"exercise {d.exercise_minutes} min")
-    if d.activity_list:
-        parts.append("(" + ", ".join(d.activity_list) + ")")
-    if d.stretched is not None:
-        parts.append("stretched before bed" if d.stretched else "no stretching")
-    if d.shoes:
-        worn = [
-            f"{s.shoe.name}" + (f" {s.hours:g} h" if s.hours is not None else "") for s in d.shoes
-        ]
-        parts.append("shoes " + ", ".join(worn))
-    for label, value in (("alcohol", d.alcohol), ("caffeine", d.caffeine)):
-        if value is not None:
-            parts.append(f"{label} {value} drink{'s' if value != 1 else ''}")
-    if d.sitting_hours is not None:
-        parts.append(f"sitting {d.sitting_hours:g} h")
-    if d.steps is not None:
-        parts.append(f"{d.steps:,} steps")
-    if d.note:
-        parts.append(f"note: {d.note}")
-    return ", ".join(parts) if parts else "nothing logged"
-
-
 @click.command()
 @click.option(
     "--date", "on", metavar="DATE", help="Which day. Default: yesterday before noon, else today."
@@ -415,7 +342,7 @@ def day(
             sitting_hours=units.parse_hours(sitting, "--sitting") if sitting is not None else None,
             note=note,
         )
-        line = day_line(record)
+        line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
     click.echo(f"Day {timeutil.friendly_date(which)}: {line}. {diary.undo_hint}")
 
@@ -515,6 +442,7 @@ def list_(
 
 
 def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
+    from cramplog import present
     from cramplog.timeutil import friendly_date, zone
 
     if first is None:
@@ -524,8 +452,10 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
     for e in found:
         by_night.setdefault(e.night, []).append(e)
     free_set = set(free)
-    row = "{:<17} {:>4}  {:<5}  {:>3}  {:<12} {:>5}  {:<4}  {}"
-    click.echo(row.format("night", "ID", "time", "sev", "where", "min", "woke", "signs / note"))
+    row = "{:<17} {:>4}  {:<5}  {:>3}  {:<12} {:>7}  {:<4}  {}"
+    click.echo(
+        row.format("night", "ID", "time", "sev", "where", "lasted", "woke", "signs, relief, note")
+    )
     night = first
     observed = 0
     total = 0
@@ -536,21 +466,33 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
             for i, e in enumerate(by_night[night]):
                 label = friendly_date(night) if i == 0 else ""
                 local = e.at.astimezone(zone(e.tz))
-                where = " ".join(p for p in (e.site, e.side) if p) or "-"
-                extra = ", ".join(e.sign_list + ([e.note] if e.note else []))
+                where = present.where(e.site, e.side, missing="?") if e.site or e.side else "?"
+                extra = list(e.sign_list)
+                if e.relief:
+                    extra.append("eased by " + present.shorten(e.relief, 30))
+                if e.note:
+                    extra.append(present.shorten(e.note, 40))
+                text = ", ".join(extra)
                 if e.deleted_at is not None:
-                    extra = "(deleted) " + extra
-                sev = "-" if e.severity is None else str(e.severity)
-                mins = "-" if e.minutes is None else f"{e.minutes:g}"
-                woke = {True: "yes", False: "no", None: "-"}[e.woke]
-                click.echo(row.format(label, e.id, f"{local:%H:%M}", sev, where, mins, woke, extra))
+                    text = "(deleted) " + text
+                cells = (
+                    label,
+                    e.id,
+                    f"{local:%H:%M}",
+                    present.severity(e.severity, missing="?"),
+                    where,
+                    present.duration(e.minutes, missing="?"),
+                    present.yes_no(e.woke, unknown="?"),
+                    text,
+                )
+                click.echo(present.terminal(row.format(*cells)))
         elif night in free_set:
             observed += 1
             click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
         else:
             click.echo(f"{friendly_date(night):<17} {'':>4}  (not logged)")
         night += timedelta(days=1)
-    click.echo(f"{observed} of {total} nights logged.")
+    click.echo(f"{observed} of {present.plural(total, 'night')} logged. ? = not recorded.")
 
 
 @click.command()
@@ -567,10 +509,19 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
+    from cramplog import present
+
     click.echo(f"Cramp {e.id}: {episode_line(e)}")
-    for key in ("at", "tz", "relief", "note"):
-        if data[key]:
-            click.echo(f"  {key}: {data[key]}")
+    # What was not recorded is left out (never shown as "no"): the line above names what was.
+    fields = {
+        "at": data["at"],
+        "zone": data["tz"],
+        "eased by": e.relief,
+        "note": e.note,
+    }
+    for key, value in fields.items():
+        if value:
+            click.echo(present.terminal(f"  {key}: {value}"))
     if e.deleted_at is not None:
         click.echo(f"  deleted; bring it back with: cramplog restore {e.id}")
 

@@ -2,6 +2,10 @@
 
 matplotlib, pandas and the analysis are imported inside the commands, so that `cramplog
 --help` and the logging commands never pay for them. Each command prints the path it wrote.
+
+Every file goes through `cramplog.files.private_output`: written to a temporary file beside
+it and renamed into place (nothing partial on a full disk), 0600, in folders created 0700.
+`-o` refuses an existing file unless --force, and a symbolic link always.
 """
 
 from __future__ import annotations
@@ -66,11 +70,20 @@ def _no_collector() -> Iterator[None]:
 @contextmanager
 def _writing() -> Iterator[None]:
     """A file that cannot be written (no permission, disk full) is one line, not a traceback."""
+    from cramplog.files import fault
+
     try:
         yield
     except OSError as exc:
-        where = exc.filename or "the output file"
-        raise click.ClickException(f"cannot write {where}: {exc.strerror or exc}") from None
+        raise fault(exc, exc.filename or "the output file") from None
+
+
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the -o file if it exists (never a symbolic link). Without -o, a report "
+    "replaces the same week's report in the reports folder.",
+)
 
 
 def _last_night(session: Session) -> date:
@@ -169,19 +182,21 @@ def report() -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
 )
+@FORCE
 @pass_diary
-def weekly(diary: Diary, week: str | None, output: Path | None) -> None:
+def weekly(diary: Diary, week: str | None, output: Path | None, force: bool) -> None:
     """How a Monday-to-Sunday week went, in one or two pages: the week's numbers against the
     week before, flags, each night with its factors, the 12-week trend and what seems to
     matter."""
     _check_output(output, (".pdf",))
     with _no_collector(), _writing():
-        path = _weekly(diary, week, output)
+        path = _weekly(diary, week, output, force)
     click.echo(str(path))
 
 
-def _weekly(diary: Diary, week: str | None, output: Path | None) -> Path:
+def _weekly(diary: Diary, week: str | None, output: Path | None, force: bool) -> Path:
     from cramplog import report as reports
+    from cramplog.files import check_target, private_output
 
     with diary.reading() as session:
         last = _last_night(session)
@@ -191,7 +206,13 @@ def _weekly(diary: Diary, week: str | None, output: Path | None) -> Path:
         iso = monday.isocalendar()
         name = f"cramplog-weekly-{iso.year}-W{iso.week:02d}.pdf"
         path = output or report_dir(session, diary) / name
-    return reports.weekly(inputs, monday, path).path
+    # Refused before the work, and again by private_output at the rename. A report written
+    # to the default folder replaces that week's earlier report: it is cramplog's own file.
+    force = force or output is None
+    check_target(path, force=force)
+    with private_output(path, force=force) as temp:
+        reports.weekly(inputs, monday, temp)
+    return path
 
 
 @report.command("appointment")
@@ -205,20 +226,22 @@ def _weekly(diary: Diary, week: str | None, output: Path | None) -> Path:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
 )
+@FORCE
 @pass_diary
-def appointment(diary: Diary, weeks: int, output: Path | None) -> None:
+def appointment(diary: Diary, weeks: int, output: Path | None, force: bool) -> None:
     """A packet to bring to an appointment: a one-minute summary for the clinician, the
     charts, and every cramp of the period."""
     _check_weeks(weeks)
     _check_output(output, (".pdf",))
     with _no_collector(), _writing():
-        path = _appointment(diary, weeks, output)
+        path = _appointment(diary, weeks, output, force)
     click.echo(str(path))
 
 
-def _appointment(diary: Diary, weeks: int, output: Path | None) -> Path:
+def _appointment(diary: Diary, weeks: int, output: Path | None, force: bool) -> Path:
     from cramplog import frame
     from cramplog import report as reports
+    from cramplog.files import check_target, private_output
 
     with diary.reading() as session:
         last = _last_night(session)
@@ -227,7 +250,11 @@ def _appointment(diary: Diary, weeks: int, output: Path | None) -> Path:
         inputs = _inputs(session, end)
         name = f"cramplog-appointment-{end.isoformat()}.pdf"
         path = output or report_dir(session, diary) / name
-    return reports.appointment(inputs, start, end, path).path
+    force = force or output is None
+    check_target(path, force=force)
+    with private_output(path, force=force) as temp:
+        reports.appointment(inputs, start, end, temp)
+    return path
 
 
 def _chart_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -247,19 +274,23 @@ def _chart_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str
     help="File to write: .png, .svg or .pdf.",
 )
 @click.option("--weeks", type=int, default=None, help="Weeks to cover, ending last night.")
+@FORCE
 @pass_diary
-def chart(diary: Diary, name: str, output: Path, weeks: int | None) -> None:
+def chart(diary: Diary, name: str, output: Path, weeks: int | None, force: bool) -> None:
     """One chart as PNG, SVG or PDF. NAME is one of: trend, calendar, time_of_night,
     severity, sites, forest, week."""
     _check_weeks(weeks)
     _check_output(output, (".png", ".svg", ".pdf"))
     with _no_collector(), _writing():
-        _chart(diary, name, output, weeks)
+        _chart(diary, name, output, weeks, force)
     click.echo(str(output))
 
 
-def _chart(diary: Diary, name: str, output: Path, weeks: int | None) -> None:
+def _chart(diary: Diary, name: str, output: Path, weeks: int | None, force: bool) -> None:
     from cramplog import charts, frame
+    from cramplog.files import check_target, private_output
+
+    check_target(output, force=force)
 
     with diary.reading() as session:
         last = _last_night(session)
@@ -267,8 +298,8 @@ def _chart(diary: Diary, name: str, output: Path, weeks: int | None) -> None:
         start, end = _chart_period(session, name, weeks, end, last)
         nightly = frame.build(session, start, end)
     figure: Any = charts.CHARTS[name](nightly, start, end)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    charts.save(figure, output, metadata=_chart_metadata(output))
+    with private_output(output, force=force) as temp:
+        charts.save(figure, temp, metadata=_chart_metadata(output), fmt=output.suffix)
 
 
 def _chart_period(
