@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.health_files import (
+from health_files import (
     APPLE_HEAD,
     apple_xml,
     apple_zip,
