@@ -507,3 +507,15 @@ def test_any_messy_diary_reads_back_and_counts(plan: Any) -> None:
         assert summary["nights_observed"] == want["nights_observed"]
         assert summary["cramp_nights"] == want["cramp_nights"]
         assert summary["episodes"] == want["episodes"]
+
+
+def test_list_never_says_no_for_waking_never_recorded(
+    diaries: Callable[[str | int], Built],
+) -> None:
+    """`list --all` on a diary where "did it wake you?" was never answered: no row says "no"."""
+    built = diaries("no-woke")
+    assert built.truth.episodes and all(e["woke"] is None for e in built.truth.episodes)
+    text = run(built.path, "list", "--all").output
+    rows = [ln for ln in text.splitlines() if re.search(r"\d{2}:\d{2}", ln)]
+    assert len(rows) == len(built.truth.episodes)
+    assert not [ln for ln in rows if re.search(r"\bno\b", ln)], text
