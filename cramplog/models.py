@@ -12,6 +12,7 @@ root, then read what it wrote. tests/test_migrations.py fails while models and m
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -46,6 +47,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_uid() -> str:
+    """A row's stable identity across export and import (random, so no two diaries clash)."""
+    return str(uuid.uuid4())
+
+
+def uid_column() -> Mapped[str]:
+    return mapped_column(String(36), default=new_uid, unique=True)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored as naive UTC, and given back aware.
 
@@ -75,6 +85,7 @@ class Person(Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     name: Mapped[str] = mapped_column(String(100), default="me")
     birth_year: Mapped[int | None]
     # The first day of the month the person says their cramps began (`profile set
@@ -111,6 +122,7 @@ class Episode(Base):
     __tablename__ = "episode"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     tz: Mapped[str] = mapped_column(String(64))
@@ -142,6 +154,7 @@ class NightRecord(Base):
     __table_args__ = (UniqueConstraint("person_id", "night"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     night: Mapped[dt.date] = mapped_column(Date)
     cramp_free: Mapped[bool] = mapped_column(default=True)
@@ -156,6 +169,7 @@ class Day(Base):
     __table_args__ = (UniqueConstraint("person_id", "date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date)
     water_ml: Mapped[int | None]
@@ -166,6 +180,10 @@ class Day(Base):
     alcohol: Mapped[int | None]
     caffeine: Mapped[int | None]
     sitting_hours: Mapped[float | None]
+    steps: Mapped[int | None]
+    # Which fields came from a health-app import, as JSON {"water_ml": "apple-health", ...};
+    # a field not named here was typed by hand, and an import never overwrites it.
+    sources: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -183,6 +201,7 @@ class Shoe(Base):
     __table_args__ = (UniqueConstraint("person_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
     fit: Mapped[str] = mapped_column(String(10), default="good")
@@ -212,6 +231,7 @@ class Medication(Base):
     __tablename__ = "medication"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
     dose: Mapped[str | None] = mapped_column(String(60))
@@ -229,6 +249,7 @@ class MedicationAlias(Base):
     __table_args__ = (UniqueConstraint("person_id", "alias"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     alias: Mapped[str] = mapped_column(String(120))
     generic: Mapped[str] = mapped_column(String(120))
@@ -240,6 +261,7 @@ class Dose(Base):
     __tablename__ = "dose"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     medication_id: Mapped[int] = mapped_column(
         ForeignKey("medication.id", ondelete="CASCADE"), index=True
     )
