@@ -4,17 +4,22 @@ Pure functions of a `frame.Nightly` (no SQL, no printing); every result is a pla
 JSON-ready values (numbers are numbers, a value that cannot be computed is None, dates are ISO
 strings), so that `stats --json` and `insights --json` print them as they are.
 
-The definitions are those of DESIGN.md and CLINICAL.md:
+The definitions are those of docs/definitions.md:
 
 - a night is *observed* when it has an episode or an explicit "no cramps" record; a night with
   nothing recorded is missing, never cramp-free; completeness = observed / nights in period;
 - a *cramp night* is an observed night with at least one episode;
-- cramps per week = episodes / observed weeks = episodes / (observed nights / 7) (RM2017);
+- cramps per week = episodes / observed weeks = episodes / (observed nights / 7) (RM2017),
+  given only with at least `min_rate_nights` (7) observed nights in the period, and two
+  periods (trend, before/after) are compared only with that many in each (`enough_data`);
 - an exposure is *known* on an observed night whose day has that field filled; a factor is
   compared over those nights only (unknown is not "no"); `:lag1` uses the day before;
 - each factor gets a risk ratio with a 95% log-method CI, a two-sided Fisher exact p and a
   Benjamini-Hochberg q across the factors tested in the same run; it has `enough_data` only
-  with at least 5 exposed and 5 unexposed nights and 14 compared nights in all.
+  with at least 5 exposed and 5 unexposed nights and 14 compared nights in all;
+- a *finding* is `enough_data` and q below `finding_q` (0.10): the one rule, `finding` on each
+  row; identical columns are one row (`same_as`, `label`), tested once, and a `:lag1` column
+  agreeing with its lag-0 column on LAG_COPY_AGREEMENT of nights is not tested again.
 
 A period that reaches outside the frame counts the nights outside as not observed: build the
 frame over every night a function is asked about (`stats_summary` needs the previous period
@@ -556,7 +561,6 @@ _SAME_AS_SPECIFIC = {
     ("shoes", "heels"): "your only heels",
     ("medication", "listed_medication"): "your only listed medicine",
 }
-_SPECIFIC = ("shoes:", "medication:", "exercise:", "factor:")
 
 
 def _split_lag(name: str) -> tuple[str, bool]:
@@ -564,15 +568,15 @@ def _split_lag(name: str) -> tuple[str, bool]:
 
 
 def _primary(names: list[str]) -> str:
-    """The member a merged row is named after: the first specific one (a pair, a medicine)."""
-    return next((n for n in names if n.startswith(_SPECIFIC)), names[0])
+    """The member a merged row is named after: the first in the frame's order (which puts a
+    pair before "tight shoes" and a medicine before "a listed medicine")."""
+    return names[0]
 
 
 def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> str:
-    """The person-readable name of a factor row: its columns, the first specific one (a pair,
-    a medicine) first. ["shoes:work boots", "tight_shoes"] reads "work boots (your tight
-    pair)"; ["tight_shoes", "heels"] "tight shoes (same nights as heels)"; a `:lag1` row ends
-    "the day before"."""
+    """The person-readable name of a factor row: its columns, the first one first.
+    ["shoes:work boots", "tight_shoes"] reads "work boots (your tight pair)"; ["tight_shoes",
+    "heels"] "tight shoes (same nights as heels)"; a `:lag1` row ends "the day before"."""
     settings = settings or {}
     primary = _primary(names)
     lagged = _split_lag(primary)[1]
@@ -607,8 +611,9 @@ def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> st
     label = part(primary)
     others = [part(n) for n in rest if n in notes]
     if others:
-        joined = ", ".join(others)
-        label += f"; same nights as {joined}" if "(" in joined else f" (same nights as {joined})"
+        joined = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        nested = "(" in joined or "(" in label
+        label += f"; same nights as {joined}" if nested else f" (same nights as {joined})"
     return label + (" the day before" if lagged else "")
 
 

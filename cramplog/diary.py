@@ -307,6 +307,8 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
             _clear_cramp_free_mark(session, found.night)
         elif key == "signs":
             found.signs = ",".join(check_signs(value))
+        elif key in ("note", "relief") and not value.strip():
+            setattr(found, key, None)  # `edit --note ''`: the note is taken away
         else:
             setattr(found, key, checks[key](value) if key in checks else value)
     session.flush()
@@ -463,13 +465,27 @@ def update_day(
     ):
         if value is not None:
             setattr(found, key, value)
+            _typed_by_hand(found, key)
     if activities:
         kinds = [words.activity(part) for a in activities for part in a.split(",")]
         found.activities = ",".join(dict.fromkeys(k for k in kinds if k)) or found.activities
+        _typed_by_hand(found, "activities")
     if clear_shoes or remove_shoes or shoes_worn:
         _change_day_shoes(session, found, shoes_worn, remove_shoes, clear_shoes)
     session.flush()
     return found
+
+
+def _typed_by_hand(found: Day, key: str) -> None:
+    """A value typed now is the person's own: no longer marked as imported, so a later
+    health-app import keeps it (see cramplog/io/health.py)."""
+    if not found.sources:
+        return
+    import json
+
+    sources = json.loads(found.sources)
+    if sources.pop(key, None) is not None:
+        found.sources = json.dumps(sources) if sources else None
 
 
 def _change_day_shoes(
@@ -944,11 +960,11 @@ def parse_month(text: str) -> date:
 
 def set_cramps_since(session: Session, text: str, *, today: date) -> Person:
     """Record when the person says their cramps began (`profile set --cramps-since`), stored as
-    the first day of that month; "" clears it. Refused in the future or before the birth
+    the first day of that month; "none" (or "") clears it. Refused in the future or before the birth
     year. The new-medicine flag reads it as one way of knowing the onset (flags.py)."""
     who = person(session)
     assert who is not None
-    if not text.strip():
+    if text.strip().casefold() in ("", "none", "clear", "unknown"):
         who.cramps_since = None
         session.flush()
         return who

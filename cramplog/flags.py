@@ -441,8 +441,9 @@ def _not_improving(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
         return []
     k1, t1 = int(_true(period, "cramp").sum()), int(period["observed"].sum())
     k0, t0 = int(_true(base, "cramp").sum()), int(base["observed"].sum())
-    # Nothing to fall from without a cramp night in the baseline; no rate without nights.
-    if t0 == 0 or t1 == 0 or k0 == 0:
+    # Nothing to fall from without a cramp night in the baseline; and no weekly rate, nor a
+    # comparison, on fewer than `min_rate_nights` logged nights in either period.
+    if min(t0, t1) < ctx.rate_nights or k0 == 0:
         return []
     rate1, rate0 = 7 * k1 / t1, 7 * k0 / t0
     # Compared per observed night (cross-multiplied, so equal rates are exactly equal).

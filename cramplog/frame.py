@@ -11,9 +11,8 @@ Columns (index: `night`, a datetime64 day, every night from `start` to `end` inc
 - `max_severity`, `mean_severity`, `total_minutes`, `max_minutes` (Float64, NA when no data).
 - `woke` (boolean, NA when not observed): any episode that night is recorded as having woken
   the person. False alone does not mean "not woken": see `woke_known`.
-- `woke_known` (bool): observed, and whether cramps woke the person is known: a cramp-free
-  night (no cramp to wake anyone), or a cramp night with a cramp recorded as waking, or with
-  waking recorded (yes or no) for every cramp. `woke` is "no" only where this is true.
+- `woke_known` (bool): a cramp night with waking recorded (yes or no) for at least one of its
+  cramps. `woke` is "no" only where this is true.
 - `sign:<sign>` (boolean, NA when not observed) for each of models.SIGNS.
 - `first_at` (float hours after the night's 18:00, NA when no episode): time of night of the
   first cramp, for the time-of-night chart.
@@ -183,11 +182,9 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
                 "total_minutes": grouped["minutes"].sum(min_count=1),
                 "max_minutes": grouped["minutes"].max(),
                 "woke": grouped["woke"].agg(lambda s: bool(s.fillna(False).any())),
-                # Waking is known on a cramp night when a cramp woke the person, or when it
-                # was recorded for every cramp of the night.
-                "woke_known": grouped["woke"].agg(
-                    lambda s: bool(s.fillna(False).any()) or bool(s.notna().all())
-                ),
+                # Waking is known on a cramp night when it was recorded (yes or no) for at
+                # least one of its cramps.
+                "woke_known": grouped["woke"].agg(lambda s: bool(s.notna().any())),
                 "first_at": grouped["hours_after_18"].min(),
             }
         )
@@ -205,13 +202,13 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
         per_night["woke"].reindex(index) if "woke" in per_night else pd.Series(pd.NA, index=index)
     )
     frame["woke"] = woke.astype("boolean").fillna(False).where(observed, pd.NA).astype("boolean")
-    # A cramp-free night woke no one; a cramp night only as far as it was recorded.
+    # Known only where recorded: a period whose cramps never said is "unknown", not 0.
     known = (
         per_night["woke_known"].reindex(index).astype("boolean").fillna(False)
         if "woke_known" in per_night
         else pd.Series(False, index=index)
     )
-    frame["woke_known"] = (observed & (~has_episode | known.astype(bool))).astype(bool)
+    frame["woke_known"] = (observed & has_episode & known.astype(bool)).astype(bool)
     for sign in SIGNS:
         if episodes.empty:
             has = pd.Series(False, index=index)

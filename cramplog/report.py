@@ -586,7 +586,12 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
     def per_week(e: dict[str, Any], key: str) -> str:
         if weeks == 0:
             return DASH
+        if e[key] is None:  # nights woken when no night's waking is known
+            return "unknown"
         return f"{e[key] / weeks:.1f}" if weeks > 1 else str(e[key])
+
+    def count(e: dict[str, Any], key: str) -> str:
+        return "unknown" if e[key] is None else str(e[key])
 
     rows = []
     for label, key in (
@@ -596,7 +601,7 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
         ("Nights woken by cramps", "woke_nights"),
     ):
         rows.append(
-            [label, str(this[key]), str(before[key]) if weeks else DASH, per_week(four, key)]
+            [label, count(this, key), count(before, key) if weeks else DASH, per_week(four, key)]
         )
     severity_then = _severity(four) if weeks else DASH
     minutes_then = _number(four["mean_minutes"]) if weeks else DASH
@@ -1016,7 +1021,11 @@ def _endpoint_table(page: Page, nightly: Nightly, start: date, end: date) -> Non
         [
             "Nights woken by cramps",
             *cells(
-                lambda e: f"{e['woke_nights']} ({_percent(e['woke_nights'], e['nights_observed'])})"
+                lambda e: (
+                    "unknown"
+                    if e["woke_nights"] is None
+                    else f"{e['woke_nights']} ({_percent(e['woke_nights'], e['nights_observed'])})"
+                )
             ),
         ],
     ]
@@ -1069,6 +1078,12 @@ def _tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[_
     for change in analysis.changes(nightly, None, end):
         blocks.append(_Block("\u2022 " + _change_text(change), size=7.8))
     by_name = {(f["factor"], f["lag"]): f for f in insight["factors"]}
+    # A row stands for every column merged into it (analysis.factors `same_as`).
+    by_name |= {
+        (n.removesuffix(":lag1"), int(n.endswith(":lag1"))): f
+        for f in insight["factors"]
+        for n in f.get("same_as", [])
+    }
     wanted = ["stretched", "low_water", "tight_shoes"]
     wanted += [
         n
@@ -1082,7 +1097,7 @@ def _tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[_
         if (name, 0) in by_name:
             f = by_name[(name, 0)]
             entry = same.setdefault(_counts(f), (f, []))
-            if entry[0] is not f:
+            if entry[0] is not f or name != f["factor"]:
                 entry[1].append(charts.factor_label(name, nightly.settings))
     for f, others in same.values():
         blocks.append(_Block("\u2022 " + _factor_text(f, nightly, others), size=7.8))

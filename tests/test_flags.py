@@ -620,7 +620,7 @@ def test_new_medicine_profile_says_cramps_began_before_the_start(d: Builder) -> 
     for back in range(10):
         d.cramp(ago(back))
     assert "new_medicine" not in d.rules()
-    ops.set_cramps_since(d.session, "", today=TODAY)
+    ops.set_cramps_since(d.session, "none", today=TODAY)
     assert d.flag("new_medicine").evidence["onsets"] == ["no_cramps_before"]
 
 

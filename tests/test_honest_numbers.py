@@ -54,8 +54,8 @@ def test_two_logged_nights_give_no_weekly_rate(cli: Cli) -> None:
     # counts stay: they are what was logged, not a rate
     assert data["cramp_nights"] == 1 and data["cramp_free_nights"] == 1
     assert data["min_rate_nights"] == 7
-    # waking: night 20 Nov woke; 22 Nov had no cramp; both known. 10 Oct: never said.
-    assert (data["woke_nights"], data["woke_known_nights"]) == (1, 2)
+    # waking: night 20 Nov's cramp woke; 10 Oct's cramps never said.
+    assert (data["woke_nights"], data["woke_known_nights"]) == (1, 1)
     assert (previous["woke_nights"], previous["woke_known_nights"]) == (None, 0)
 
     text = ok(cli("stats"))
@@ -63,7 +63,7 @@ def test_two_logged_nights_give_no_weekly_rate(cli: Cli) -> None:
     assert "This period: only 2 nights logged: too few for a weekly rate" in text
     assert "Before: only 1 night logged: too few for a weekly rate" in text
     woken = next(line for line in text.splitlines() if line.startswith("nights woken"))
-    assert woken.split()[-4:] == ["1", "of", "2", "unknown"]
+    assert woken.split()[-4:] == ["1", "of", "1", "unknown"]
 
 
 def test_seven_logged_nights_give_a_rate(cli: Cli) -> None:
@@ -281,5 +281,21 @@ def test_profile_cramps_since(cli: Cli) -> None:
     ok(cli("undo"))  # the birth year
     ok(cli("undo"))  # september 2026 (the same month again changed nothing, so not journaled)
     assert json_of(cli("profile", "show", "--json"))["cramps_since"] == "2026-10-01"
-    ok(cli("profile", "set", "--cramps-since", ""))
+    ok(cli("profile", "set", "--cramps-since", "none"))
     assert json_of(cli("profile", "show", "--json"))["cramps_since"] is None
+
+
+def test_reports_say_unknown_when_no_nights_waking_is_known(cli: Cli, tmp_path: Any) -> None:
+    """Three cramps without "woke" given: nights woken is unknown, never 0 or "None"."""
+    from pypdf import PdfReader
+
+    for night in (16, 17, 19):
+        ok(cli("log", "5", "--at", f"2026-11-{night} 03:00"))
+    data = json_of(cli("stats", "--json"))
+    assert (data["woke_nights"], data["woke_known_nights"]) == (None, 0)
+    for kind in ("weekly", "appointment"):
+        out = tmp_path / f"{kind}.pdf"
+        ok(cli("report", kind, "-o", str(out)))
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "Nights woken by cramps unknown" in text
+        assert "None (" not in text and "Nights woken by cramps 0" not in text

@@ -220,6 +220,8 @@ WOKE = (
 
 # (test, case id) -> the issue-9 item that makes it fail on this branch's starting point (the
 # quick profile; a deep run reports its own failures unmarked).
+# (The stats-counts cases, WOKE, pass since the analysis branch: woke_nights null when no
+# night's waking is known, and no rate below min_rate_nights.)
 KNOWN: dict[tuple[str, str], str] = {
     ("report", "weekly-12"): WOKE,
     ("chart", "week-one-night"): CHART_GLYPH,

@@ -155,7 +155,7 @@ _STATS_ROWS = (
 
 
 def _woken(e: dict[str, Any]) -> str:
-    """ "2 of 9": nights woken of the nights whose waking is known; "unknown" without any."""
+    """ "2 of 3": nights woken of the cramp nights whose waking is known; else "unknown"."""
     if e["woke_nights"] is None:
         return "unknown"
     return f"{e['woke_nights']} of {e['woke_known_nights']}"

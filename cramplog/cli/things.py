@@ -400,7 +400,7 @@ def profile_show(diary: Diary, as_json: bool) -> None:
 )
 @click.option("--remove-condition", "remove", multiple=True, help="Remove a condition.")
 @click.option(
-    "--cramps-since", metavar="MONTH", help="When your cramps began, e.g. 2026-10 ('' clears)."
+    "--cramps-since", metavar="MONTH", help="When your cramps began, e.g. 2026-10 ('none' clears)."
 )
 @pass_diary
 def profile_set(

@@ -1,0 +1,1 @@
+"""Data in and out: cramplog's own exports and the files health apps write."""
