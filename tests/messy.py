@@ -16,9 +16,12 @@ Two ways in, one generator:
   with `fill(session, plan)` or `make_messy_diary(path, plan)`.
 
 `draw_plan(random, **overrides)` is the generator itself: plain data, no database, so a test
-knows the truth it planted (`MessyPlan.never` names the fields never recorded at all). Rows are
-written only through `cramplog.diary`'s operations, the ones the commands call, so they carry
-the same validation, night assignment and defaults as rows a person typed.
+knows the truth it planted (`MessyPlan.never` names the fields never recorded at all). `fill`
+writes rows only through `cramplog.diary`'s operations, the ones the commands call, so they
+carry the same validation, night assignment and defaults as rows a person typed.
+`fill_direct` (`make_messy_diary(..., direct=True)`) adds the same rows as model objects in one
+flush, several times faster; tests/test_messy_generator.py shows both give the same export.
+Row timestamps (created_at, updated_at, deleted_at) are the wall clock's, not the seed's.
 
 Overrides: `nights` (span length), `max_nights` (a cap on it), `gap_weeks` (weeks between
 the diary's last night and last night), `never` (fields never recorded: any of EPISODE_FIELDS

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.health_files import APPLE_DTD, APPLE_HEAD, record, workout
+from health_files import APPLE_DTD, APPLE_HEAD, record, workout
 
 FLOOR = """
 import resource, sys, xml.etree.ElementTree as ET
