@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from health_files import (
     APPLE_HEAD,
     apple_xml,
