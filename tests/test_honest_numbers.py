@@ -297,5 +297,5 @@ def test_reports_say_unknown_when_no_nights_waking_is_known(cli: Cli, tmp_path: 
         out = tmp_path / f"{kind}.pdf"
         ok(cli("report", kind, "-o", str(out)))
         text = " ".join(page.extract_text() for page in PdfReader(out).pages)
-        assert "Nights woken by cramps unknown" in text
+        assert "Nights woken by cramps not recorded" in text
         assert "None (" not in text and "Nights woken by cramps 0" not in text

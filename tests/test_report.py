@@ -111,7 +111,7 @@ def test_weekly_report_has_trend_insights_completeness_and_footer(
     assert "What seems to matter" in text
     # 35 nights is enough to compare water and shoes; the test diary ties them to cramps
     # identical columns are one row (analysis): work boots were worn on the low-water days
-    assert "Cramps came on 100% of nights after wearing work boots" in text
+    assert "Cramps came on 100% of nights after less than 1.5 L of water" in text
     assert "A diary shows association, not cause" in text
     assert "This week: 6 of 7 nights logged (86%)" in text
     assert "never as cramp-free" in text
@@ -212,7 +212,7 @@ def test_appointment_packet_page_one_is_the_clinician_summary(
     assert "Severity 0-10, mean (worst) 5.0 (worst 8)" in first
     assert "URGENT: Cramp lasting more than 10 minutes [" in first
     assert "What has been tried" in first
-    assert "Trainers (same nights as stretching before bed): cramp nights 0 of 25" in first
+    assert "Stretching before bed (same nights as trainers): cramp nights 0 of 25" in first
     # every source cited on the page is listed in full
     for key in ("VW", "GAR2012", "NHS"):
         assert knowledge.sources()[key].reference in first

@@ -87,12 +87,6 @@ def tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[Bl
     for change in analysis.changes(nightly, None, end):
         blocks.append(Block("\u2022 " + _change_text(change), size=7.8))
     by_name = {(f["factor"], f["lag"]): f for f in insight["factors"]}
-    # A row stands for every column merged into it (analysis.factors `same_as`).
-    by_name |= {
-        (n.removesuffix(":lag1"), int(n.endswith(":lag1"))): f
-        for f in insight["factors"]
-        for n in f.get("same_as", [])
-    }
     wanted = ["stretched", "low_water", "tight_shoes"]
     wanted += [
         n
@@ -106,7 +100,7 @@ def tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[Bl
         if (name, 0) in by_name:
             f = by_name[(name, 0)]
             entry = same.setdefault(counts(f), (f, []))
-            if entry[0] is not f or name != f["factor"]:
+            if entry[0] is not f:
                 entry[1].append(label_of(f, nightly))
     for f, others in same.values():
         blocks.append(Block("\u2022 " + _factor_text(f, nightly, others), size=7.8))
