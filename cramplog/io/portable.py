@@ -13,6 +13,7 @@ times); 2 is this one. Both import. Nothing here prints; the CLI says what happe
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cramplog import config
@@ -870,15 +871,29 @@ def _fill(table: Table, obj: Any, row: Incoming) -> None:
         _set(f, obj, row.values[f.name])
 
 
+def _next_id(session: Session, model: type) -> int:
+    """The next free primary key. Keys given up front let the ORM insert a table's new rows in
+    one executemany; asking SQLite for each key back would cost a statement per row. Safe:
+    the import holds the diary's write lock from its first statement (BEGIN IMMEDIATE)."""
+    counters: dict[type, itertools.count[int]] = session.info.setdefault("import_ids", {})
+    if model not in counters:
+        top = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
+        counters[model] = itertools.count((top or 0) + 1)
+    return next(counters[model])
+
+
 def _add(session: Session, table: Table, who: Person, row: Incoming) -> Any:
-    obj = table.model(uid=row.uid or new_uid())
+    obj = table.model(id=_next_id(session, table.model), uid=row.uid or new_uid())
     _fill(table, obj, row)
     if table is DOSES:
         obj.medication_id = row.refs["_med"].id
     else:
         obj.person_id = who.id
     if table is DAYS:
-        obj.shoes = [DayShoe(shoe_id=shoe.id, hours=hours) for shoe, hours in row.refs["_shoes"]]
+        obj.shoes = [
+            DayShoe(id=_next_id(session, DayShoe), shoe_id=shoe.id, hours=hours)
+            for shoe, hours in row.refs["_shoes"]
+        ]
     session.add(obj)
     return obj
 
@@ -892,7 +907,9 @@ def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
         if [(s.shoe_id, s.hours) for s in obj.shoes] != wanted:
             obj.shoes.clear()
             session.flush()
-            obj.shoes.extend(DayShoe(shoe_id=i, hours=h) for i, h in wanted)
+            obj.shoes.extend(
+                DayShoe(id=_next_id(session, DayShoe), shoe_id=i, hours=h) for i, h in wanted
+            )
 
 
 def _blank(session: Session, who: Person) -> bool:
