@@ -37,25 +37,34 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINE_NIGHTS",
+    "CHANCE",
     "CHANGE_KEYS",
     "CHANGE_WINDOW_NIGHTS",
     "ENDPOINT_KEYS",
     "FACTOR_KEYS",
+    "FINDING_Q",
     "HABIT_GAP_NIGHTS",
+    "LAG_COPY_AGREEMENT",
     "MIN_GROUP_NIGHTS",
     "MIN_OBSERVED_NIGHTS",
+    "MIN_RATE_NIGHTS",
     "NOTE",
     "TREND_KEYS",
     "TREND_WEEKS",
     "Phrase",
     "changes",
     "endpoints",
+    "factor_label",
     "factor_phrase",
     "factors",
+    "finding_q",
     "insights",
     "is_finding",
+    "min_rate_nights",
     "percent",
     "stats_summary",
+    "too_few",
+    "too_few_for_rate",
     "trend",
     "weekly",
 ]
@@ -66,6 +75,13 @@ TREND_WEEKS = 4  # DESIGN.md: the last 4 weeks against the 4 before
 CHANGE_WINDOW_NIGHTS = 28  # nights on each side of a change (calendar nights, observed or not)
 HABIT_GAP_NIGHTS = 14  # a habit "begins" on its first night after this many nights without
 BASELINE_NIGHTS = 14  # CLINICAL.md: responder status is against a 2-week baseline
+MIN_RATE_NIGHTS = 7  # default of the `min_rate_nights` setting: a week's worth of logged nights
+FINDING_Q = 0.10  # default of the `finding_q` setting (the BH false discovery rate)
+# A day-before copy that agrees with its same-day column on at least this share of the nights
+# where both are known is the same exposure seen twice (a regular medicine, a daily habit):
+# it is not tested again. 95% leaves room for the start and stop days and a rare skipped day;
+# an exposure that changes from day to day (water, shoes, alcohol) agrees far less often.
+LAG_COPY_AGREEMENT = 0.95
 LAG_SUFFIX = ":lag1"
 
 ENDPOINT_KEYS = (
@@ -83,6 +99,8 @@ ENDPOINT_KEYS = (
     "max_severity",
     "mean_minutes",
     "woke_nights",
+    "woke_known_nights",
+    "enough_data",
 )
 FACTOR_KEYS = (
     "factor",
@@ -98,6 +116,10 @@ FACTOR_KEYS = (
     "q_value",
     "enough_data",
     "sentence",
+    "finding",
+    "label",
+    "same_as",
+    "lag1_copy",
 )
 TREND_KEYS = (
     "recent_nights",
@@ -108,6 +130,7 @@ TREND_KEYS = (
     "ci_low",
     "ci_high",
     "p_value",
+    "enough_data",
 )
 CHANGE_KEYS = (
     "what",
@@ -119,7 +142,10 @@ CHANGE_KEYS = (
     "rate_ratio",
     "ci_low",
     "ci_high",
+    "enough_data",
 )
+
+CHANCE = "This could be chance."
 
 NOTE = (
     "A diary shows association, not cause: a factor that goes with cramp nights may share a "
@@ -148,6 +174,7 @@ class _Outcomes(NamedTuple):
     cramp: np.ndarray  # bool, False on unobserved nights
     episodes: np.ndarray  # int, 0 on unobserved nights
     woke: np.ndarray  # bool, False on unobserved nights
+    woke_known: np.ndarray  # bool: observed, and whether a cramp woke the person is known
 
 
 def _covers(frame: pd.DataFrame, index: pd.DatetimeIndex) -> bool:
@@ -169,7 +196,8 @@ def _bools(series: pd.Series) -> np.ndarray:
 
 def _outcomes(nightly: Nightly, start: date, end: date) -> _Outcomes:
     index = pd.date_range(start, end, freq="D", name="night")
-    present = [c for c in ("observed", "cramp", "episodes", "woke") if c in nightly.frame]
+    wanted = ("observed", "cramp", "episodes", "woke", "woke_known")
+    present = [c for c in wanted if c in nightly.frame]
     rows = _rows(nightly.frame, present, index)
     observed = _bools(rows["observed"])
     cramp = _bools(rows["cramp"]) & observed
@@ -178,7 +206,13 @@ def _outcomes(nightly: Nightly, start: date, end: date) -> _Outcomes:
     else:  # a hand-made frame without counts: one episode per cramp night
         episodes = cramp.astype("int64")
     woke = (_bools(rows["woke"]) if "woke" in rows else np.zeros(len(index), bool)) & observed
-    return _Outcomes(index, observed, cramp, episodes, woke)
+    if "woke_known" in rows:
+        woke_known = _bools(rows["woke_known"]) & observed
+    elif "woke" in rows:  # a hand-made frame: known wherever the column is filled
+        woke_known = rows["woke"].notna().to_numpy(dtype=bool) & observed
+    else:
+        woke_known = np.zeros(len(index), bool)
+    return _Outcomes(index, observed, cramp, episodes, woke, woke_known)
 
 
 def _period(nightly: Nightly, start: Any, end: Any) -> tuple[date, date]:
@@ -190,9 +224,22 @@ def _period(nightly: Nightly, start: Any, end: Any) -> tuple[date, date]:
     return lo, hi
 
 
-def _per_week(count: int, observed: int) -> float | None:
-    """Events per observed week (count / (observed nights / 7)); None with no observed night."""
-    return count / (observed / 7.0) if observed else None
+def min_rate_nights(nightly: Nightly) -> int:
+    """Logged nights a period needs before it gets a per-week rate or is compared (setting)."""
+    value = nightly.settings.get("min_rate_nights", MIN_RATE_NIGHTS)
+    return max(1, int(value)) if isinstance(value, int | float) else MIN_RATE_NIGHTS
+
+
+def finding_q(nightly: Nightly) -> float:
+    """The Benjamini-Hochberg q a factor must stay below to be called a finding (setting)."""
+    value = nightly.settings.get("finding_q", FINDING_Q)
+    return float(value) if isinstance(value, int | float) else FINDING_Q
+
+
+def _per_week(count: int, observed: int, need: int) -> float | None:
+    """Events per observed week (count / (observed nights / 7)); None with fewer than `need`
+    observed nights: 2 logged nights say too little to be scaled up to a week."""
+    return count / (observed / 7.0) if observed and observed >= need else None
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -213,6 +260,8 @@ def endpoints(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str,
     cramp_nights = int(out.cramp.sum())
     episodes = int(out.episodes.sum())
     mean_severity, max_severity, mean_minutes = _episode_values(nightly, out.index)
+    need = min_rate_nights(nightly)
+    woke_known = int(out.woke_known.sum())
     return {
         "period_start": lo.isoformat(),
         "period_end": hi.isoformat(),
@@ -222,12 +271,15 @@ def endpoints(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str,
         "cramp_nights": cramp_nights,
         "cramp_free_nights": observed - cramp_nights,
         "episodes": episodes,
-        "cramps_per_week": _per_week(episodes, observed),
-        "cramp_nights_per_week": _per_week(cramp_nights, observed),
+        "cramps_per_week": _per_week(episodes, observed, need),
+        "cramp_nights_per_week": _per_week(cramp_nights, observed, need),
         "mean_severity": mean_severity,
         "max_severity": max_severity,
         "mean_minutes": mean_minutes,
-        "woke_nights": int(out.woke.sum()),
+        # Unknown waking is not "not woken": None when no night's waking is known.
+        "woke_nights": int((out.woke & out.woke_known).sum()) if woke_known else None,
+        "woke_known_nights": woke_known,
+        "enough_data": observed >= need,
     }
 
 
@@ -303,6 +355,8 @@ def stats_summary(
     summary = endpoints(nightly, lo, hi)
     summary["previous"] = endpoints(nightly, lo - timedelta(days=length), lo - timedelta(days=1))
     summary["responder"] = None
+    # The threshold behind every `enough_data` here, so that a reader can say "need 7".
+    summary["min_rate_nights"] = min_rate_nights(nightly)
     if baseline_start:
         summary["responder"] = _responder(nightly, _day(baseline_start), summary)
     return summary
@@ -452,34 +506,130 @@ def _factor_sentence(row: dict[str, Any], phrase: Phrase) -> str:
     text = _ratio_text(rr)
     how = "about as often" if text == "1.0" else f"{text} times as often"
     ci = f"95% CI {_ratio_text(row['ci_low'])} to {_ratio_text(row['ci_high'])}"
-    return (
+    text = (
         f"Cramps came on {percent(row['exposed_cramp_nights'], n1)} of nights {phrase.after}, "
         f"against {percent(row['unexposed_cramp_nights'], n0)} otherwise: {how} ({ci})."
     )
+    # Everything short of a finding is said to be possibly chance, in those words.
+    return text if row["finding"] else text + " " + CHANCE
 
 
-def is_finding(factor: dict[str, Any]) -> bool:
-    """A factor worth calling a finding: enough data and a 95% CI that excludes 1."""
-    if not factor["enough_data"] or factor["ci_low"] is None or factor["ci_high"] is None:
-        return False
-    return factor["ci_low"] > 1.0 or factor["ci_high"] < 1.0
+def is_finding(factor: dict[str, Any], q_below: float = FINDING_Q) -> bool:
+    """The one rule for a finding (docs/definitions.md): enough data, and a Benjamini-Hochberg
+    q below the `finding_q` setting. A row from `factors` carries the answer as `finding`
+    (computed with the diary's own setting); `q_below` is for rows made by hand."""
+    if "finding" in factor:
+        return bool(factor["finding"])
+    q = factor.get("q_value")
+    return bool(factor["enough_data"]) and q is not None and q < q_below
 
 
-def _exposure_counts(
-    frame: pd.DataFrame, names: list[str], out: _Outcomes
-) -> tuple[np.ndarray, ...]:
-    """Per exposure: exposed nights, exposed cramp nights, unexposed, unexposed cramp nights.
+def _noun(name: str, settings: dict[str, Any]) -> str:
+    """A short person-readable name of one exposure column, "(the day before)" excluded."""
+    water = _litres(float(settings.get("low_water_ml", 1500)))
+    sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
+    fixed = {
+        "low_water": f"less than {water} of water",
+        "alcohol": "alcohol",
+        "caffeine": "caffeine",
+        "no_exercise": "no exercise",
+        "stretched": "stretching before bed",
+        "long_sitting": f"sitting {sitting} or more",
+        "tight_shoes": "tight shoes",
+        "heels": "heels",
+        "listed_medication": "a medicine on the cramp-associated list",
+    }
+    if name in fixed:
+        return fixed[name]
+    kind, _, detail = name.partition(":")
+    if kind == "exercise" and detail:
+        return _ACTIVITY_NAMES.get(detail, detail)
+    if kind in ("shoes", "medication", "factor") and detail:
+        return detail
+    return name
 
-    One pass over a nights x exposures matrix: a night counts for an exposure only when it is
-    observed and the exposure is known (not NA) that day.
-    """
+
+# What a general exposure means when it has turned out to be one specific one (its column is
+# identical to that pair's or that medicine's): "work boots (your tight pair)".
+_SAME_AS_SPECIFIC = {
+    ("shoes", "tight_shoes"): "your tight pair",
+    ("shoes", "heels"): "your only heels",
+    ("medication", "listed_medication"): "your only listed medicine",
+}
+_SPECIFIC = ("shoes:", "medication:", "exercise:", "factor:")
+
+
+def _split_lag(name: str) -> tuple[str, bool]:
+    return (name[: -len(LAG_SUFFIX)], True) if name.endswith(LAG_SUFFIX) else (name, False)
+
+
+def _primary(names: list[str]) -> str:
+    """The member a merged row is named after: the first specific one (a pair, a medicine)."""
+    return next((n for n in names if n.startswith(_SPECIFIC)), names[0])
+
+
+def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> str:
+    """The person-readable name of a factor row: its columns, the first specific one (a pair,
+    a medicine) first. ["shoes:work boots", "tight_shoes"] reads "work boots (your tight
+    pair)"; ["tight_shoes", "heels"] "tight shoes (same nights as heels)"; a `:lag1` row ends
+    "the day before"."""
+    settings = settings or {}
+    primary = _primary(names)
+    lagged = _split_lag(primary)[1]
+    ordered = [primary, *(n for n in names if n != primary)]
+    # A general column that is one specific one ("tight shoes" = this pair) qualifies it.
+    notes: dict[str, list[str]] = {n: [] for n in ordered}
+    rest = []
+    for name in ordered[1:]:
+        base, name_lagged = _split_lag(name)
+        owner = next(
+            (
+                o
+                for o in ordered
+                if _split_lag(o)[1] == name_lagged
+                and (_split_lag(o)[0].partition(":")[0], base) in _SAME_AS_SPECIFIC
+            ),
+            None,
+        )
+        if owner is None:
+            rest.append(name)
+        else:
+            key = (_split_lag(owner)[0].partition(":")[0], base)
+            notes[owner].append(_SAME_AS_SPECIFIC[key])
+
+    def part(name: str) -> str:
+        base, name_lagged = _split_lag(name)
+        text = _noun(base, settings)
+        if notes[name]:
+            text += f" ({'; '.join(notes[name])})"
+        return text + (" the day before" if name_lagged and name_lagged != lagged else "")
+
+    label = part(primary)
+    others = [part(n) for n in rest if n in notes]
+    if others:
+        joined = ", ".join(others)
+        label += f"; same nights as {joined}" if "(" in joined else f" (same nights as {joined})"
+    return label + (" the day before" if lagged else "")
+
+
+def _exposure_matrix(frame: pd.DataFrame, names: list[str], out: _Outcomes) -> np.ndarray:
+    """Nights x exposures as float: 1 exposed, 0 not, NaN unknown or the night not observed."""
     rows = _rows(frame, names, out.index)
     matrix = np.column_stack(
         [rows[name].to_numpy(dtype="float64", na_value=np.nan) for name in names]
     )
-    known = ~np.isnan(matrix) & out.observed[:, None]
-    exposed = known & (matrix == 1.0)
-    unexposed = known & (matrix == 0.0)
+    matrix[~out.observed] = np.nan
+    return matrix
+
+
+def _exposure_counts(matrix: np.ndarray, out: _Outcomes) -> tuple[np.ndarray, ...]:
+    """Per exposure: exposed nights, exposed cramp nights, unexposed, unexposed cramp nights.
+
+    One pass over the matrix: a night counts for an exposure only when it is observed and the
+    exposure is known (not NA) that day.
+    """
+    exposed = matrix == 1.0
+    unexposed = matrix == 0.0
     cramp = out.cramp[:, None]
     return (
         exposed.sum(axis=0),
@@ -489,51 +639,97 @@ def _exposure_counts(
     )
 
 
+def _lag_copies(names: list[str], matrix: np.ndarray) -> set[int]:
+    """Columns `X:lag1` that agree with `X` on LAG_COPY_AGREEMENT of the nights where both
+    are known: the same exposure seen twice, so not tested a second time."""
+    where = {name: i for i, name in enumerate(names)}
+    copies = set()
+    for j, name in enumerate(names):
+        base, lagged = _split_lag(name)
+        if not lagged or base not in where:
+            continue
+        a, b = matrix[:, where[base]], matrix[:, j]
+        both = ~np.isnan(a) & ~np.isnan(b)
+        known = int(both.sum())
+        if known and int((a[both] == b[both]).sum()) >= LAG_COPY_AGREEMENT * known:
+            copies.add(j)
+    return copies
+
+
+def _identical_groups(names: list[str], matrix: np.ndarray, skip: set[int]) -> list[list[int]]:
+    """Columns with the same known/unknown pattern and the same values on every compared
+    night, grouped (each group in the frame's order; groups in order of their first column).
+    Identical columns give identical tables: one test, not two."""
+    codes = np.where(np.isnan(matrix), 2, matrix).astype(np.int8)
+    groups: dict[bytes, list[int]] = {}
+    for j in range(len(names)):
+        if j not in skip:
+            groups.setdefault(codes[:, j].tobytes(), []).append(j)
+    return list(groups.values())
+
+
 def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[str, Any]]:
-    """One object per exposure of the frame (lag 0 and lag 1), keys FACTOR_KEYS.
+    """One object per distinct exposure of the frame (lag 0 and lag 1), keys FACTOR_KEYS.
+
+    Columns identical over the period's observed nights are one row, named after its first
+    specific member (`factor`, `lag`), with the others in `same_as` (full column names) and a
+    `label` that names them all. A `:lag1` column that is a near-copy of its lag-0 column
+    (LAG_COPY_AGREEMENT) is left out, and the lag-0 row says so (`lag1_copy`).
 
     The risk ratio, CI and Fisher p are computed whenever both groups have a night (None
-    otherwise); q is Benjamini-Hochberg over every factor with a p in this call. Order is the
-    frame's exposure order (lag 0 first).
+    otherwise); q is Benjamini-Hochberg over every row with a p in this call. `finding` is
+    `enough_data` and q below the `finding_q` setting. Order is the frame's exposure order.
     """
     lo, hi = _period(nightly, start, end)
     out = _outcomes(nightly, lo, hi)
     names = [n for n in nightly.exposures if n in nightly.frame.columns]
     if not names:
         return []
-    n1s, a1s, n0s, a0s = _exposure_counts(nightly.frame, names, out)
+    matrix = _exposure_matrix(nightly.frame, names, out)
+    copies = _lag_copies(names, matrix)
+    copied = {_split_lag(names[j])[0] for j in copies}
+    groups = _identical_groups(names, matrix, copies)
+    firsts = [g[0] for g in groups]
+    n1s, a1s, n0s, a0s = (c.tolist() for c in _exposure_counts(matrix[:, firsts], out))
+    settings = nightly.settings
     rows: list[dict[str, Any]] = []
-    for name, n1, a1, n0, a0 in zip(
-        names, n1s.tolist(), a1s.tolist(), n0s.tolist(), a0s.tolist(), strict=True
-    ):
+    for group, n1, a1, n0, a0 in zip(groups, n1s, a1s, n0s, a0s, strict=True):
+        members = [names[j] for j in group]
+        name = _primary(members)
         rr: stats.RiskRatio = stats.RiskRatio(None, None, None)
         p: float | None = None
         if n1 and n0:
             rr = stats.risk_ratio(a1, n1 - a1, a0, n0 - a0)
             p = stats.fisher_exact(a1, n1 - a1, a0, n0 - a0)
-        lagged = name.endswith(LAG_SUFFIX)
-        rows.append(
-            {
-                "factor": name[: -len(LAG_SUFFIX)] if lagged else name,
-                "lag": 1 if lagged else 0,
-                "exposed_nights": n1,
-                "exposed_cramp_nights": a1,
-                "unexposed_nights": n0,
-                "unexposed_cramp_nights": a0,
-                "risk_ratio": rr.rr,
-                "ci_low": rr.ci_low,
-                "ci_high": rr.ci_high,
-                "p_value": p,
-                "q_value": None,
-                "enough_data": n1 >= MIN_GROUP_NIGHTS
-                and n0 >= MIN_GROUP_NIGHTS
-                and n1 + n0 >= MIN_OBSERVED_NIGHTS,
-                "sentence": "",
-            }
-        )
-        rows[-1]["sentence"] = _factor_sentence(rows[-1], factor_phrase(name, nightly.settings))
+        base, lagged = _split_lag(name)
+        row: dict[str, Any] = {
+            "factor": base,
+            "lag": 1 if lagged else 0,
+            "exposed_nights": n1,
+            "exposed_cramp_nights": a1,
+            "unexposed_nights": n0,
+            "unexposed_cramp_nights": a0,
+            "risk_ratio": rr.rr,
+            "ci_low": rr.ci_low,
+            "ci_high": rr.ci_high,
+            "p_value": p,
+            "q_value": None,
+            "enough_data": n1 >= MIN_GROUP_NIGHTS
+            and n0 >= MIN_GROUP_NIGHTS
+            and n1 + n0 >= MIN_OBSERVED_NIGHTS,
+            "sentence": "",
+            "finding": False,
+            "label": factor_label(members, settings),
+            "same_as": [m for m in members if m != name],
+            "lag1_copy": not lagged and any(_split_lag(m)[0] in copied for m in members),
+        }
+        rows.append(row)
+    q_below = finding_q(nightly)
     for row, q in zip(rows, stats.benjamini_hochberg([r["p_value"] for r in rows]), strict=True):
         row["q_value"] = q
+        row["finding"] = bool(row["enough_data"] and q is not None and q < q_below)
+        name = row["factor"] + (LAG_SUFFIX if row["lag"] else "")
+        row["sentence"] = _factor_sentence(row, factor_phrase(name, settings))
     return rows
 
 
@@ -594,46 +790,78 @@ def trend(
         "ci_low": None,
         "ci_high": None,
         "p_value": None,
+        "enough_data": min(t0, t1) >= min_rate_nights(nightly),
     }
-    if t1 and t0:
+    if result["enough_data"]:
         rr = stats.poisson_rate_ratio(k1, t1, k0, t0)
         result.update(rate_ratio=rr.ratio, ci_low=rr.ci_low, ci_high=rr.ci_high, p_value=rr.p_value)
-    result["sentence"] = _trend_sentence(result, weeks)
+    result["sentence"] = _trend_sentence(result, weeks, min_rate_nights(nightly))
     return result
 
 
-def _trend_sentence(t: dict[str, Any], weeks: int) -> str:
+def _logged_nights(n: int) -> str:
+    return f"{n} night logged" if n == 1 else f"{n} nights logged"
+
+
+def too_few(counts: dict[str, int], need: int, what: str) -> str:
+    """Why periods are not compared or rated: "only 2 nights logged in the 4 weeks before: too
+    few to compare (at least 7 are needed in each)". `counts` maps each period's words to its
+    logged nights; "" when every period has enough."""
+    short = [
+        f"no nights logged {words}" if n == 0 else f"only {_logged_nights(n)} {words}"
+        for words, n in counts.items()
+        if n < need
+    ]
+    if not short:
+        return ""
+    each = " in each" if len(counts) > 1 else ""
+    return f"{' and '.join(short)}: too few to {what} (at least {need} are needed{each})"
+
+
+def too_few_for_rate(nights: int, need: int) -> str:
+    """ "only 2 nights logged: too few for a weekly rate (at least 7 are needed)"."""
+    lead = "no nights logged" if nights == 0 else f"only {_logged_nights(nights)}"
+    return f"{lead}: too few for a weekly rate (at least {need} are needed)"
+
+
+def _trend_sentence(t: dict[str, Any], weeks: int, need: int) -> str:
     t1, k1, t0, k0 = (
         t["recent_nights"],
         t["recent_cramp_nights"],
         t["previous_nights"],
         t["previous_cramp_nights"],
     )
-    if not t1 or not t0:
-        return (
-            f"Not enough logged nights yet to compare the last {weeks} weeks with the {weeks} "
-            "before."
+    if not t["enough_data"]:
+        why = too_few(
+            {f"in the last {weeks} weeks": t1, f"in the {weeks} weeks before": t0},
+            need,
+            f"compare the last {weeks} weeks with the {weeks} before",
         )
+        return why[0].upper() + why[1:] + "."
     head = (
         f"In the last {weeks} weeks cramps came on {k1} of {t1} logged nights "
         f"({percent(k1, t1)}), against {k0} of {t0} ({percent(k0, t0)}) in the {weeks} "
         "weeks before"
     )
-    return head + _rate_tail(t, with_p=True)
+    return head + _rate_tail(t)
 
 
-def _rate_tail(t: dict[str, Any], *, with_p: bool = False) -> str:
-    """The end of a rate sentence: ": 1.8 times the rate (95% CI 0.6 to 6.4, p = 0.26)."."""
-    p = f", p = {t['p_value']:.2g}" if with_p and t.get("p_value") is not None else ""
+def _rate_tail(t: dict[str, Any]) -> str:
+    """The end of a rate sentence: ": 1.8 times the rate (95% CI 0.6 to 6.4)."; a 95% CI that
+    includes 1 adds that it could be chance. The p value stays in the JSON only: a person
+    reads the CI and the plain words."""
+    low, high = t["ci_low"], t["ci_high"]
+    clear = (low is not None and low > 1.0) or (high is not None and high < 1.0)
+    chance = "" if clear else " " + CHANCE
     if t["rate_ratio"] is None:
         if t["ci_low"] is None:
             return ": no cramp nights in either, so nothing to compare."
         low = _ratio_text(t["ci_low"])
-        return f": none before, so no ratio (95% CI at least {low} times the rate{p})."
+        return f": none before, so no ratio (95% CI at least {low} times the rate)." + chance
     text = _ratio_text(t["rate_ratio"])
     how = "about the same rate" if text == "1.0" else f"{text} times the rate"
     high = "infinity" if t["ci_high"] is None else _ratio_text(t["ci_high"])
-    return f": {how} (95% CI {_ratio_text(t['ci_low'])} to {high}{p})."
+    return f": {how} (95% CI {_ratio_text(t['ci_low'])} to {high})." + chance
 
 
 # --- before / after ------------------------------------------------------------------------
@@ -658,7 +886,8 @@ def changes(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[s
     out = _outcomes(nightly, lo, hi)
     events = _medicine_events(nightly, lo, hi) + _habit_events(nightly, out)
     events.sort(key=lambda e: (e[1], e[0]))
-    return [_compare(out, what, when, kind) for what, when, kind in events]
+    need = min_rate_nights(nightly)
+    return [_compare(out, what, when, kind, need) for what, when, kind in events]
 
 
 def _medicine_events(nightly: Nightly, lo: date, hi: date) -> list[tuple[str, date, str]]:
@@ -700,7 +929,7 @@ def _sum_before(flags: np.ndarray, width: int) -> np.ndarray:
     return total[i] - total[np.maximum(0, i - width)]
 
 
-def _compare(out: _Outcomes, what: str, when: date, kind: str) -> dict[str, Any]:
+def _compare(out: _Outcomes, what: str, when: date, kind: str, need: int) -> dict[str, Any]:
     at = int((pd.Timestamp(when) - out.index[0]).days)
     width = CHANGE_WINDOW_NIGHTS
     before = slice(max(0, at - width), at)
@@ -717,15 +946,16 @@ def _compare(out: _Outcomes, what: str, when: date, kind: str) -> dict[str, Any]
         "rate_ratio": None,
         "ci_low": None,
         "ci_high": None,
+        "enough_data": min(t0, t1) >= need,
     }
-    if t0 and t1:
+    if row["enough_data"]:
         rr = stats.poisson_rate_ratio(k1, t1, k0, t0)
         row.update(rate_ratio=rr.ratio, ci_low=rr.ci_low, ci_high=rr.ci_high)
-    row["sentence"] = _change_sentence(row, kind)
+    row["sentence"] = _change_sentence(row, kind, need)
     return row
 
 
-def _change_sentence(row: dict[str, Any], kind: str) -> str:
+def _change_sentence(row: dict[str, Any], kind: str, need: int) -> str:
     what = row["what"][0].upper() + row["what"][1:]
     when = date.fromisoformat(row["date"])
     head = f"{what} on {when:%a} {when.day} {when:%b %Y}"
@@ -742,9 +972,11 @@ def _change_sentence(row: dict[str, Any], kind: str) -> str:
         row["after_nights"],
         row["after_cramp_nights"],
     )
-    if not t0 or not t1:
-        side = "before" if not t0 else "after"
-        return f"{head}: no logged nights {side} it to compare." + caveat
+    if not row["enough_data"]:
+        why = too_few(
+            {f"in the {CHANGE_WINDOW_NIGHTS} nights before": t0, "from then": t1}, need, "compare"
+        )
+        return f"{head}: {why}." + caveat
     body = (
         f"{head}: cramps on {k0} of {t0} logged nights ({percent(k0, t0)}) in the "
         f"{CHANGE_WINDOW_NIGHTS} nights before, {k1} of {t1} ({percent(k1, t1)}) in the "

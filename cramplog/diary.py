@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from cramplog import config, words
 from cramplog.errors import InputError
@@ -82,6 +82,14 @@ def set_setting(session: Session, key: str, text: str) -> Any:
     """Store a setting. Amounts of water may be typed in any unit (50oz, 1.5L, 6 cups); they
     are stored in mL, as plain numbers of mL always were."""
     key = setting_name(key)
+    table = config.settings()
+    if key not in table:
+        raise InputError(
+            "key",
+            f"no setting called {key!r}",
+            ", ".join(sorted(table)),
+            hint=words.did_you_mean(key, [*table, *SETTING_ALIASES]),
+        )
     if key in _WATER_SETTINGS and not text.strip().isdigit():
         from cramplog import units
 
@@ -500,12 +508,18 @@ def _change_day_shoes(
 
 
 def days(session: Session, since: date | None = None, until: date | None = None) -> list[Day]:
-    query = select(Day).order_by(Day.date)
+    """Days in date order, each with its pairs worn and their shoes already loaded.
+
+    One statement however long the diary: the pairs come in the same query (a join), not one
+    query per day when a caller reads `day.shoes` (3,226 statements for `list --all --json` on
+    ten years). A join rather than selectinload, whose IN lists go in batches of 500 days.
+    """
+    query = select(Day).options(joinedload(Day.shoes).joinedload(DayShoe.shoe)).order_by(Day.date)
     if since:
         query = query.where(Day.date >= since)
     if until:
         query = query.where(Day.date <= until)
-    return list(session.scalars(query))
+    return list(session.scalars(query).unique())
 
 
 # --- medicines -----------------------------------------------------------------------------
@@ -893,5 +907,65 @@ def update_profile(
                 hint=words.did_you_mean(text, listed),
             )
         who.conditions.remove(row)
+    session.flush()
+    return who
+
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        date(2000, number, 1).strftime("%b").casefold(),
+        date(2000, number, 1).strftime("%B").casefold(),
+    )
+}
+_MONTHS["sept"] = 9
+CRAMPS_SINCE_FORMS = "a month such as 2026-10, 2026-10-15 or Oct 2026"
+
+
+def parse_month(text: str) -> date:
+    """The first day of the month in "2026-10", "2026-10-15", "Oct 2026" or "October 2026";
+    ValueError otherwise. (English month names: the diary's words are English.)"""
+    cleaned = " ".join(text.replace(",", " ").split()).casefold()
+    parts = cleaned.replace("-", " ").replace("/", " ").split()
+    try:
+        if len(parts) in (2, 3) and parts[0].isdigit() and len(parts[0]) == 4:
+            year, month = int(parts[0]), int(parts[1])
+            if len(parts) == 3:
+                date(year, month, int(parts[2]))  # a real day, though only the month is kept
+        elif len(parts) == 2 and parts[1].isdigit() and parts[0] in _MONTHS:
+            year, month = int(parts[1]), _MONTHS[parts[0]]
+        else:
+            raise ValueError(text)
+        return date(year, month, 1)
+    except (ValueError, OverflowError):
+        raise ValueError(text) from None
+
+
+def set_cramps_since(session: Session, text: str, *, today: date) -> Person:
+    """Record when the person says their cramps began (`profile set --cramps-since`), stored as
+    the first day of that month; "" clears it. Refused in the future or before the birth
+    year. The new-medicine flag reads it as one way of knowing the onset (flags.py)."""
+    who = person(session)
+    assert who is not None
+    if not text.strip():
+        who.cramps_since = None
+        session.flush()
+        return who
+    try:
+        month = parse_month(text)
+    except ValueError:
+        raise InputError("--cramps-since", f"{text!r} is not a month", CRAMPS_SINCE_FORMS) from None
+    if month > today.replace(day=1):
+        raise InputError(
+            "--cramps-since", f"{month:%B %Y} is in the future", f"a month up to {today:%b %Y}"
+        )
+    earliest = who.birth_year or today.year - 120
+    if month.year < earliest:
+        born = f"the birth year {who.birth_year}" if who.birth_year else "120 years ago"
+        raise InputError(
+            "--cramps-since", f"{month:%B %Y} is before {born}", f"a month from {earliest} on"
+        )
+    who.cramps_since = month
     session.flush()
     return who

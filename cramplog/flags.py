@@ -57,8 +57,9 @@ __all__ = [
 # cramp or a swollen leg stays in view for as long as a pattern of cramps would.
 RECENT_DAYS = 28
 
-# Observed nights needed before a medicine started to say cramps "began" after it: the
-# 2-week baseline that trial diaries use (CLINICAL.md, "responder").
+# The 2-week baseline that trial diaries use (CLINICAL.md, "responder"): the default of the
+# new-medicine rule's `new_medicine_free_nights` (cramp-free nights logged after a start
+# before the first cramp), kept as a name for callers.
 BASELINE_NIGHTS = 14
 
 # Day factors that count as a risk factor when true (DESIGN.md names; lag 0: day D for night
@@ -143,6 +144,12 @@ class _Ctx:
     def count(self, name: str) -> int:
         """A count threshold: at least 1, so that a flag rests on at least one cramp."""
         return max(1, round(self.setting(name)))
+
+    @property
+    def rate_nights(self) -> int:
+        """Logged nights each period needs before periods are compared (`min_rate_nights`)."""
+        value = self.nightly.settings.get("min_rate_nights", 7)
+        return max(1, int(value)) if isinstance(value, int | float) else 7
 
     def days(self, name: str) -> int:
         return max(1, round(self.setting(name)))
@@ -466,12 +473,15 @@ def _not_improving(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
 def _significantly_more(ctx: _Ctx, k1: int, t1: int, k0: int, t0: int) -> stats.RateRatio | None:
     """The rate ratio when k1/t1 is significantly above k0/t0, else None.
 
+    Each period needs `min_rate_nights` logged nights before it is compared at all (the rule
+    `stats` and `insights` follow, so that all three agree on what is enough).
+
     Two-sided exact conditional test (stats.poisson_rate_ratio, as R's poisson.test) at
     `rising_alpha`, counting only a significant difference upwards (so in effect one-sided at
     alpha / 2). Two-sided on purpose: it is the test analysis.trend reports on the same counts
     (cramp nights over observed nights), so a report and `check` agree over the same weeks.
     """
-    if t1 == 0 or t0 == 0 or k1 == 0:
+    if min(t1, t0) < ctx.rate_nights or k1 == 0:
         return None
     result = stats.poisson_rate_ratio(k1, t1, k0, t0)
     upwards = result.ratio is None or result.ratio > 1
@@ -479,8 +489,10 @@ def _significantly_more(ctx: _Ctx, k1: int, t1: int, k0: int, t0: int) -> stats.
 
 
 def _ratio_text(result: stats.RateRatio) -> str:
+    """ "2.5 times as often; unlikely to be chance, p = 0.006": the figure with plain words."""
     p = "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
-    return p if result.ratio is None else f"{result.ratio:.1f} times as often, {p}"
+    gloss = f"unlikely to be chance, {p}"
+    return gloss if result.ratio is None else f"{result.ratio:.1f} times as often; {gloss}"
 
 
 def _rising(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
@@ -523,45 +535,74 @@ def _months_before(d: date, months: int) -> date:
 
 
 def _new_medicine(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
-    """A listed medicine taken now, started within the last N months, with cramps that began
-    (none on BASELINE_NIGHTS+ nights logged before it) or rose significantly after it started.
+    """A listed medicine taken now, with cramps that began within N months after it was
+    started, or rose significantly after it (CLINICAL.md "new medicine"; GAR2012's 1-year
+    window). "Began" is read from the onset, in any of three ways (evidence `onsets`):
+
+    - `no_cramps_before`: no cramp logged in the N months before the start, counting a diary
+      that began after the start (it saw no cramps before it); the first cramp logged after
+      the start is within N months of it. Not when the profile says cramps began earlier.
+    - `cramp_free_run`: at least `new_medicine_free_nights` (14) cramp-free nights logged
+      after the start before the first cramp after it, within N months of the start.
+    - `cramps_since`: the profile's "cramps since" month is the start's month or later (a month
+      cannot say which came first within it) and within N months of the start.
+
+    Every flag rests on at least one cramp logged since the start.
     """
     months = ctx.count("new_medicine_months")
+    run_need = ctx.count("new_medicine_free_nights")
     last = ctx.last_night
-    earliest = _months_before(last, months)
+    profile_since = ctx.nightly.cramps_since
     flags = []
     for med in ctx.nightly.medications:
         started, stopped = med.get("started"), med.get("stopped")
         found = knowledge.match_medication(str(med.get("name", "")), ctx.aliases)
         # Without a start date nothing can be said about "after starting"; a medicine already
         # stopped is left out, since the flag is for a talk about what is taken now.
-        if found is None or started is None or not earliest <= started <= last:
+        if found is None or started is None or started > last:
             continue
         if stopped is not None and stopped < last:
             continue
+        limit = _months_before(started, -months)  # onset strictly before this day
         before = ctx.window(_months_before(started, months), started - timedelta(days=1))
         after = ctx.window(started, last)
         k1, t1 = int(_true(after, "cramp").sum()), int(after["observed"].sum())
         k0, t0 = int(_true(before, "cramp").sum()), int(before["observed"].sum())
-        began = k0 == 0 and t0 >= BASELINE_NIGHTS and k1 >= 1
-        result = None if began else _significantly_more(ctx, k1, t1, k0, t0)
-        if not began and result is None:
+        first = _first(_true(after, "cramp"))
+        if first is None:
+            continue
+        onsets: list[str] = []
+        profile_month = profile_since.replace(day=1) if profile_since else None
+        if profile_month is not None and started.replace(day=1) <= profile_month < limit:
+            onsets.append("cramps_since")
+        free_run = int(ctx.window(started, first - timedelta(days=1))["observed"].sum())
+        if first < limit and free_run >= run_need:
+            onsets.append("cramp_free_run")
+        earlier = profile_month is not None and profile_month < started.replace(day=1)
+        if first < limit and k0 == 0 and not earlier:
+            onsets.append("no_cramps_before")
+        result = None
+        if not onsets and _months_before(last, months) <= started:
+            result = _significantly_more(ctx, k1, t1, k0, t0)
+        if not onsets and result is None:
             continue
         name = str(med["name"])
-        before_text = "none" if k0 == 0 else str(k0)
-        logged_before = before.index[before["observed"].astype(bool)]
-        # The diary may reach back less than the full window: say how far it does.
-        span = (
-            f"the {months} months before"
-            if len(logged_before)
-            and logged_before[0].date() <= _months_before(started, months) + timedelta(days=7)
-            else f"the diary before it (from {_day(logged_before[0].date(), last)})"
+        reasons = _onset_reasons(
+            onsets, ctx, started, before, t0, free_run, first, profile_month, months
         )
+        if onsets:
+            head = (
+                f"Cramps began after {name} was started on {_day(started, last)}: "
+                f"{'; '.join(reasons)}. Cramps on {k1} of {t1} nights logged since the start"
+            )
+        else:
+            head = (
+                f"Cramps on {k1} of {t1} nights logged since {name} was started on "
+                f"{_day(started, last)}, against {k0} of {t0} nights logged in "
+                f"{_span_before(before, started, months, last)} ({_ratio_text(result)})"  # type: ignore[arg-type]
+            )
         message = (
-            f"Cramps on {k1} of {t1} nights logged since {name} was started on "
-            f"{_day(started, last)}, against {before_text} of {t0} nights logged in {span}"
-            + (f" ({_ratio_text(result)})" if result is not None else "")
-            + f". {name.capitalize()} is on the list of medicines reported in association "
+            head + f". {name.capitalize()} is on the list of medicines reported in association "
             f"with night cramps ({found.name}: {found.association})."
         )
         evidence = {
@@ -573,14 +614,66 @@ def _new_medicine(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
             "cramp_nights_before": k0,
             "observed_nights_before": t0,
             "months": months,
-            "pattern": "began" if began else "rose",
+            "pattern": "began" if onsets else "rose",
+            "onset": onsets[0] if onsets else None,
+            "onsets": onsets,
+            "first_cramp_after": first.isoformat(),
+            "cramp_free_nights_after": free_run,
+            "cramps_since": profile_month.isoformat() if profile_month else None,
             "rate_ratio": result.ratio if result else None,
             "p_value": result.p_value if result else None,
         }
-        flags.append(
-            _make(rule, message, _first(_true(after, "cramp")), evidence, extra=found.source)
-        )
+        flags.append(_make(rule, message, first, evidence, extra=found.source))
     return flags
+
+
+def _span_before(
+    before: pd.DataFrame, started: date, months: int, last: date, it: str = "it"
+) -> str:
+    """How far back the diary reaches before a start: "the 12 months before" or "the diary
+    before it (from 3 Mar)"."""
+    logged = before.index[before["observed"].astype(bool)]
+    if len(logged) and logged[0].date() <= _months_before(started, months) + timedelta(days=7):
+        return f"the {months} months before {it}" if it != "it" else f"the {months} months before"
+    if not len(logged):
+        return f"the diary before {it}"
+    return f"the diary before {it} (from {_day(logged[0].date(), last)})"
+
+
+def _onset_reasons(
+    onsets: list[str],
+    ctx: _Ctx,
+    started: date,
+    before: pd.DataFrame,
+    t0: int,
+    free_run: int,
+    first: date,
+    profile_month: date | None,
+    months: int,
+) -> list[str]:
+    """One clause per way the onset was read, in the order of `onsets`."""
+    last = ctx.last_night
+    reasons = []
+    for onset in onsets:
+        if onset == "cramps_since" and profile_month is not None:
+            reasons.append(f"your profile says cramps began in {profile_month:%B %Y}")
+        elif onset == "cramp_free_run":
+            reasons.append(
+                f"{free_run} cramp-free nights were logged after the start before the first "
+                f"cramp, on the night of {_day(first, last)}"
+            )
+        elif onset == "no_cramps_before" and t0 == 0:
+            reasons.append(
+                "the diary has no nights logged before the start, so it saw no cramps before "
+                f"it; the first cramp logged was on the night of {_day(first, last)}"
+            )
+        elif onset == "no_cramps_before":
+            reasons.append(
+                f"no cramps on the {t0} nights logged in "
+                f"{_span_before(before, started, months, last, 'the start')}; the first cramp "
+                f"after it was on the night of {_day(first, last)}"
+            )
+    return reasons
 
 
 def _no_obvious_cause(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:

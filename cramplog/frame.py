@@ -9,7 +9,11 @@ Columns (index: `night`, a datetime64 day, every night from `start` to `end` inc
 - `cramp` (boolean, NA when not observed): an observed night with at least one episode.
 - `episodes` (Int64, NA when not observed): count of episodes that night.
 - `max_severity`, `mean_severity`, `total_minutes`, `max_minutes` (Float64, NA when no data).
-- `woke` (boolean, NA when not observed): any episode that night woke the person.
+- `woke` (boolean, NA when not observed): any episode that night is recorded as having woken
+  the person. False alone does not mean "not woken": see `woke_known`.
+- `woke_known` (bool): observed, and whether cramps woke the person is known: a cramp-free
+  night (no cramp to wake anyone), or a cramp night with a cramp recorded as waking, or with
+  waking recorded (yes or no) for every cramp. `woke` is "no" only where this is true.
 - `sign:<sign>` (boolean, NA when not observed) for each of models.SIGNS.
 - `first_at` (float hours after the night's 18:00, NA when no episode): time of night of the
   first cramp, for the time-of-night chart.
@@ -50,6 +54,8 @@ class Nightly:
     settings: dict[str, Any] = field(default_factory=dict)
     medications: list[dict[str, Any]] = field(default_factory=list)
     episodes: pd.DataFrame | None = None
+    # When the person says their cramps began (profile, first of a month), or None.
+    cramps_since: date | None = None
 
 
 def first_logged_night(session: Session) -> date | None:
@@ -157,7 +163,9 @@ def build(session: Session, start: date | None = None, end: date | None = None) 
         }
         for m in session.scalars(select(Medication).order_by(Medication.id))
     ]
-    return Nightly(frame, start, end, exposures, settings, meds, episodes)
+    who = ops.person(session, create=False)
+    since = who.cramps_since if who is not None else None
+    return Nightly(frame, start, end, exposures, settings, meds, episodes, since)
 
 
 def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> None:
@@ -175,6 +183,11 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
                 "total_minutes": grouped["minutes"].sum(min_count=1),
                 "max_minutes": grouped["minutes"].max(),
                 "woke": grouped["woke"].agg(lambda s: bool(s.fillna(False).any())),
+                # Waking is known on a cramp night when a cramp woke the person, or when it
+                # was recorded for every cramp of the night.
+                "woke_known": grouped["woke"].agg(
+                    lambda s: bool(s.fillna(False).any()) or bool(s.notna().all())
+                ),
                 "first_at": grouped["hours_after_18"].min(),
             }
         )
@@ -192,6 +205,13 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
         per_night["woke"].reindex(index) if "woke" in per_night else pd.Series(pd.NA, index=index)
     )
     frame["woke"] = woke.astype("boolean").fillna(False).where(observed, pd.NA).astype("boolean")
+    # A cramp-free night woke no one; a cramp night only as far as it was recorded.
+    known = (
+        per_night["woke_known"].reindex(index).astype("boolean").fillna(False)
+        if "woke_known" in per_night
+        else pd.Series(False, index=index)
+    )
+    frame["woke_known"] = (observed & (~has_episode | known.astype(bool))).astype(bool)
     for sign in SIGNS:
         if episodes.empty:
             has = pd.Series(False, index=index)

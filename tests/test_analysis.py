@@ -106,7 +106,10 @@ def brute_fisher(a: int, b: int, c: int, d: int) -> float:
 
 
 def by_name(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {f["factor"] + (":lag1" if f["lag"] else ""): f for f in result["factors"]}
+    """Factor rows by column name; a merged row under each of the names it stands for."""
+    rows = {f["factor"] + (":lag1" if f["lag"] else ""): f for f in result["factors"]}
+    rows |= {name: f for f in result["factors"] for name in f["same_as"]}
+    return rows
 
 
 def json_leaves(value: Any) -> Iterator[Any]:
@@ -171,6 +174,9 @@ def test_endpoints_by_hand(two_weeks: None, build: Callable[..., frame.Nightly])
         "max_severity": 8,
         "mean_minutes": (1 + 3 + 2) / 3,
         "woke_nights": 1,
+        # 6 cramp-free nights + nights 10 (woken) and 12 (not); night 15 was not recorded
+        "woke_known_nights": 8,
+        "enough_data": True,  # 9 logged nights, at least min_rate_nights (7)
     }
     assert type(result["max_severity"]) is int
     assert_json_ready(result)
@@ -204,7 +210,8 @@ def test_stats_summary_previous_and_responder(
     summary = analysis.stats_summary(nightly, nov(16), nov(22), baseline_start="2026-10-26")
     # This period: 16-22 Nov, 2 observed (16, 17), no cramps.
     assert summary["nights_observed"] == 2
-    assert summary["cramps_per_week"] == 0.0
+    # 2 logged nights are too few for a weekly rate (min_rate_nights, 7): no rate, not 0.0
+    assert summary["cramps_per_week"] is None and summary["enough_data"] is False
     # Previous period of equal length: 9-15 Nov.
     previous = summary["previous"]
     assert list(previous) == list(analysis.ENDPOINT_KEYS)
@@ -216,8 +223,9 @@ def test_stats_summary_previous_and_responder(
     assert responder["baseline_end"] == "2026-11-08"
     assert responder["baseline_nights_observed"] == 7
     assert responder["baseline_cramps_per_week"] == 6 / (7 / 7)
-    assert responder["reduction"] == 1.0
-    assert responder["responder_25"] is True and responder["responder_50"] is True
+    # 2 logged nights in the period: too few for a weekly rate, so no responder status yet
+    assert responder["cramps_per_week"] is None and responder["reduction"] is None
+    assert responder["responder_25"] is None and responder["responder_50"] is None
     assert_json_ready(summary)
 
     # 9-15 Nov against the same baseline: 4 / (7/7) = 4 a week, 1/3 fewer than 6.
@@ -234,7 +242,9 @@ def test_responder_without_baseline_cramps_is_none(
     nightly = build(nov(1), nov(22))
     # Baseline 1-14 Nov has cramps; baseline from 16 Nov has none to be fewer than.
     summary = analysis.stats_summary(nightly, nov(9), nov(22), baseline_start=nov(16))
-    assert summary["responder"]["baseline_cramps_per_week"] == 0.0
+    # 16-29 Nov holds 2 logged nights: too few for a weekly rate, so no responder status
+    assert summary["responder"]["baseline_nights_observed"] == 2
+    assert summary["responder"]["baseline_cramps_per_week"] is None
     assert summary["responder"]["reduction"] is None
     assert summary["responder"]["responder_25"] is None
 
@@ -284,9 +294,10 @@ def test_factor_counts_by_hand(water_diary: None, build: Callable[..., frame.Nig
     assert f["factor"] == "low_water" and f["lag"] == 0
     assert f["sentence"] == (
         "Cramps came on 63% of nights after less than 1.5 L of water, against 20% otherwise: "
-        "3.1 times as often (95% CI 0.81 to 12)."
+        "3.1 times as often (95% CI 0.81 to 12). This could be chance."
     )
     assert not analysis.is_finding(f)  # the CI includes 1
+    assert f["finding"] is False and f["label"] == "less than 1.5 L of water"
     assert_json_ready(result)
 
 
@@ -349,20 +360,27 @@ def test_factor_never_and_always_present(
 
     write(fill)
     factors = by_name(analysis.insights(build(nov(1), nov(20))))
+    # Neither heels nor tight shoes were ever worn: two identical columns (known on the same
+    # nights, "no" on all of them), so one row standing for both.
     never = factors["heels"]
+    assert never is factors["tight_shoes"]
+    assert (never["factor"], never["same_as"]) == ("tight_shoes", ["heels"])
+    assert never["label"] == "tight shoes (same nights as heels)"
     assert (never["exposed_nights"], never["unexposed_nights"]) == (0, 20)
     assert never["enough_data"] is False and never["risk_ratio"] is None
-    assert never["sentence"] == "No nights with heels so far; need at least 5."
+    assert never["sentence"] == "No nights with tight shoes so far; need at least 5."
+    # The flats were worn and atorvastatin taken every day: three identical columns (always
+    # yes), one row named after the first specific one, saying what else it stands for.
     always = factors["medication:atorvastatin"]
+    assert always is factors["listed_medication"] is factors["shoes:office flats"]
+    assert always["same_as"] == ["medication:atorvastatin", "listed_medication"]
+    assert (
+        always["label"] == "office flats; same nights as atorvastatin (your only listed medicine)"
+    )
     assert (always["exposed_nights"], always["unexposed_nights"]) == (20, 0)
     assert always["enough_data"] is False and always["p_value"] is None
     assert always["sentence"] == (
-        "No nights without atorvastatin so far; need at least 5 to compare with."
-    )
-    worn = factors["shoes:office flats"]
-    assert (
-        worn["sentence"]
-        == "No nights without office flats so far; need at least 5 to compare with."
+        "No nights without office flats so far; need at least 5 to compare with."
     )
     # A pair that was never worn on a logged day is not a column of this diary at all.
     assert "shoes:dance heels" not in factors
@@ -510,7 +528,11 @@ def test_trend_without_a_previous_window(
     result = analysis.trend(build(nov(9), nov(22)), nov(22))
     assert result["recent_nights"] == 9 and result["previous_nights"] == 0
     assert result["rate_ratio"] is None and result["p_value"] is None
-    assert "Not enough logged nights" in result["sentence"]
+    assert result["enough_data"] is False
+    assert result["sentence"] == (
+        "No nights logged in the 4 weeks before: too few to compare the last 4 weeks with the "
+        "4 before (at least 7 are needed in each)."
+    )
 
 
 # --- before / after ------------------------------------------------------------------------
@@ -637,5 +659,7 @@ def test_one_night(write: Callable[..., Any], build: Callable[..., frame.Nightly
     assert by_name(result)["low_water"]["sentence"] == (
         "1 night with less than 1.5 L of water so far; need at least 5."
     )
-    assert analysis.endpoints(nightly)["cramps_per_week"] == 7.0
+    # One logged night is no week: no rate rather than "7.0 cramps per week"
+    one = analysis.endpoints(nightly)
+    assert (one["episodes"], one["cramps_per_week"], one["enough_data"]) == (1, None, False)
     assert_json_ready(result)

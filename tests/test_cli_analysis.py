@@ -151,7 +151,8 @@ def test_bad_input_is_one_line_and_exit_2(
 
 def test_stats_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
     data = json_of(cli("--db", str(demo_db), "stats", "--json"))
-    assert set(data) == {*analysis.ENDPOINT_KEYS, "previous", "responder"}
+    assert set(data) == {*analysis.ENDPOINT_KEYS, "previous", "responder", "min_rate_nights"}
+    assert data["min_rate_nights"] == 7
     check_endpoints(data)
     check_endpoints(data["previous"])
     assert set(data["previous"]) == set(analysis.ENDPOINT_KEYS)
@@ -233,15 +234,22 @@ def test_insights_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
         for key in ("risk_ratio", "ci_low", "ci_high", "p_value", "q_value"):
             assert f[key] is None or is_number(f[key])
         assert type(f["enough_data"]) is bool and type(f["sentence"]) is str
+        assert type(f["finding"]) is bool and type(f["label"]) is str and f["label"]
+        assert f["finding"] == (
+            f["enough_data"] and f["q_value"] is not None and f["q_value"] < 0.1
+        )
+        assert all(type(name) is str for name in f["same_as"]) and type(f["lag1_copy"]) is bool
     trend = data["trend"]
     assert set(analysis.TREND_KEYS) <= set(trend)
     assert all(type(trend[k]) is int for k in analysis.TREND_KEYS[:4])
-    assert all(trend[k] is None or is_number(trend[k]) for k in analysis.TREND_KEYS[4:])
+    assert all(trend[k] is None or is_number(trend[k]) for k in analysis.TREND_KEYS[4:8])
+    assert trend["enough_data"] is True
     assert data["changes"]
     for change in data["changes"]:
         assert set(analysis.CHANGE_KEYS) <= set(change)
         date.fromisoformat(change["date"])
         assert all(type(change[k]) is int for k in analysis.CHANGE_KEYS[2:6])
+        assert type(change["enough_data"]) is bool
 
 
 def test_insights_human_output(cli: Cli, demo_db: Path) -> None:
@@ -251,10 +259,19 @@ def test_insights_human_output(cli: Cli, demo_db: Path) -> None:
     findings, thin = out.index("Findings"), out.index("Not enough data yet")
     assert findings < thin
     assert "after less than 1.5 L of water" in out[findings:thin]
-    assert "No nights without atorvastatin so far" in out[thin:]
+    # atorvastatin is the only listed medicine, taken every night: one row for both columns
+    assert (
+        "atorvastatin (your only listed medicine): No nights without atorvastatin so far"
+        in out[thin:]
+    )
+    assert "work shoes (your tight pair): Cramps came on" in out[findings:thin]
     lines = out.strip().splitlines()
-    assert lines[-2].startswith("Diary completeness: 161 of 183 nights logged (88%)")
-    assert "association, not cause" in lines[-1]
+    assert lines[-3].startswith("Diary completeness: 161 of 183 nights logged (88%)")
+    assert "association, not cause" in lines[-2]
+    assert "docs/definitions.md" in lines[-1]
+    # no bare p or q in what a person reads; "could be chance" wherever it is not a finding
+    assert "p =" not in out and "q =" not in out and " q " not in out
+    assert "could be chance" in out
 
 
 def test_insights_since(cli: Cli, demo_db: Path) -> None:
@@ -262,7 +279,9 @@ def test_insights_since(cli: Cli, demo_db: Path) -> None:
     assert data["period_start"] == "2026-09-01"
     assert data["nights_in_period"] == 83
     # the thiazide started before 1 Sep is present on every night of this period
-    thiazide = [f for f in data["factors"] if f["factor"] == "medication:hydrochlorothiazide"]
+    # (with atorvastatin, also taken every night: the same column, one row named after it)
+    thiazide = [f for f in data["factors"] if "medication:hydrochlorothiazide" in f["same_as"]]
+    assert thiazide[0]["factor"] == "medication:atorvastatin"
     assert thiazide[0]["unexposed_nights"] == 0
 
 

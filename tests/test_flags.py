@@ -464,10 +464,12 @@ def test_new_medicine_cramps_began_after_a_listed_medicine(d: Builder) -> None:
     assert knowledge.MEDICATION_ADVICE in flag.advice
 
 
-def test_new_medicine_needs_a_baseline_of_logged_nights(d: Builder) -> None:
-    # One night short of the baseline: missing nights before the start are not cramp-free.
+def test_new_medicine_no_cramps_in_fewer_logged_nights_before_is_enough(d: Builder) -> None:
+    # 13 nights logged before the start, all cramp-free: the diary saw no cramps before it.
     _began_diary(d, flags.BASELINE_NIGHTS - 1, 1)
-    assert "new_medicine" not in d.rules()
+    flag = d.flag("new_medicine")
+    assert "no_cramps_before" in flag.evidence["onsets"]
+    assert "no cramps on the 13 nights logged in the diary before the start" in flag.message
 
 
 def test_new_medicine_needs_a_cramp_after(d: Builder) -> None:
@@ -515,14 +517,139 @@ def test_new_medicine_cramps_rose_significantly(d: Builder) -> None:
     for i in range(2):
         d.cramp(ago(55 - i))
     d.frees(55, 28)
-    for i in range(9):
-        d.cramp(ago(i))
+    # Cramps from the second night after the start: no cramp-free run, cramps before it, so
+    # they did not "begin" after it; 9 of 28 against 2 of 28 is not yet significantly more.
+    for back in (26, 24, 22, 18, 16, 14, 12, 10, 8):
+        d.cramp(ago(back))
     d.frees(27, 0)
     assert "new_medicine" not in d.rules()
-    d.cramp(ago(20))
+    d.cramp(ago(6))
     flag = d.flag("new_medicine")
     assert flag.evidence["pattern"] == "rose"
     assert flag.evidence["cramp_nights_before"] == 2
+
+
+def test_new_medicine_the_common_case_hctz_45_days_ago(d: Builder) -> None:
+    """The case of issue 9: hydrochlorothiazide started 45 days ago, the diary begun after it,
+    14 cramp-free nights logged, then cramps on 7 nights. It must flag, saying why."""
+    d.med("hydrochlorothiazide", since=TODAY - timedelta(days=45))  # 9 Oct 2026
+    for back in range(27, 13, -1):  # nights 26 Oct - 8 Nov: 14 cramp-free nights
+        d.free(ago(back))
+    for back in (13, 12, 10, 8, 6, 4, 2):  # 7 cramp nights from 9 Nov
+        d.cramp(ago(back))
+    d.frees(13, 0)
+    flag = d.flag("new_medicine")
+    assert flag.evidence["pattern"] == "began"
+    assert flag.evidence["onsets"] == ["cramp_free_run", "no_cramps_before"]
+    assert flag.evidence["onset"] == "cramp_free_run"
+    assert flag.evidence["cramp_free_nights_after"] == 14
+    assert flag.evidence["first_cramp_after"] == "2026-11-09"
+    assert flag.evidence["cramp_nights_since"] == 7 and flag.evidence["observed_nights_since"] == 28
+    assert flag.since == date(2026, 11, 9)
+    assert flag.message.startswith(
+        "Cramps began after hydrochlorothiazide was started on 9 Oct: 14 cramp-free nights "
+        "were logged after the start before the first cramp, on the night of 9 Nov; the diary "
+        "has no nights logged before the start, so it saw no cramps before it"
+    )
+    assert "Cramps on 7 of 28 nights logged since the start." in flag.message
+    assert "stop" not in flag.message.casefold()
+    assert "GAR2012" in flag.source_keys
+    assert "Garrison SR" in flag.source
+
+
+def _cramps_before_then(d: Builder, free_after: int) -> None:
+    """Atorvastatin started 40 nights ago; cramps on 3 nights in the 2 weeks before it; then
+    `free_after` cramp-free nights logged and cramps on the next 3 nights."""
+    started = ago(40)
+    d.med("atorvastatin", since=started)
+    for back in (45, 48, 52):
+        d.cramp(ago(back))
+    d.frees(54, 41)
+    for back in range(40, 40 - free_after, -1):
+        d.free(ago(back))
+    for i in range(3):
+        d.cramp(ago(40 - free_after - i))
+    d.frees(40 - free_after - 3, 0)
+
+
+def test_new_medicine_a_cramp_free_run_after_the_start(d: Builder) -> None:
+    # Cramps before the start, so not "none before"; but 14 cramp-free nights after it.
+    _cramps_before_then(d, 14)
+    flag = d.flag("new_medicine")
+    assert flag.evidence["onsets"] == ["cramp_free_run"]
+    assert flag.evidence["cramp_nights_before"] == 3
+    assert "14 cramp-free nights were logged after the start before the first cramp" in (
+        flag.message
+    )
+    assert "no cramps" not in flag.message
+
+
+def test_new_medicine_thirteen_cramp_free_nights_are_not_a_run(d: Builder) -> None:
+    # The no-onset case: cramps before the start and only 13 cramp-free nights after it.
+    _cramps_before_then(d, 13)
+    assert "new_medicine" not in d.rules()
+
+
+def test_new_medicine_free_nights_is_a_setting(d: Builder) -> None:
+    _cramps_before_then(d, 10)
+    assert "new_medicine" not in d.rules()
+    d.set("new_medicine_free_nights", "10")
+    assert d.flag("new_medicine").evidence["onsets"] == ["cramp_free_run"]
+
+
+def test_new_medicine_profile_cramps_since_after_the_start(d: Builder) -> None:
+    # Cramps from the very first night logged after the start; the profile dates the onset.
+    d.med("formoterol", since=date(2026, 9, 20))
+    ops.set_cramps_since(d.session, "Oct 2026", today=TODAY)
+    for back in range(10):
+        d.cramp(ago(back))
+    flag = d.flag("new_medicine")
+    assert flag.evidence["onsets"] == ["cramps_since", "no_cramps_before"]
+    assert flag.evidence["cramps_since"] == "2026-10-01"
+    assert flag.message.startswith(
+        "Cramps began after formoterol was started on 20 Sep: your profile says cramps began "
+        "in October 2026; the diary has no nights logged before the start"
+    )
+
+
+def test_new_medicine_profile_says_cramps_began_before_the_start(d: Builder) -> None:
+    # The diary began after the start and saw cramps at once, but the person says the cramps
+    # began months before the medicine: no onset after it, so no flag.
+    d.med("formoterol", since=date(2026, 9, 20))
+    ops.set_cramps_since(d.session, "2026-06", today=TODAY)
+    for back in range(10):
+        d.cramp(ago(back))
+    assert "new_medicine" not in d.rules()
+    ops.set_cramps_since(d.session, "", today=TODAY)
+    assert d.flag("new_medicine").evidence["onsets"] == ["no_cramps_before"]
+
+
+def test_new_medicine_profile_onset_more_than_twelve_months_after(d: Builder) -> None:
+    d.med("chlorthalidone", since=date(2025, 9, 15))
+    d.free(*(date(2025, 9, 1) + timedelta(days=i) for i in range(14)))  # none before
+    ops.set_cramps_since(d.session, "2026-10", today=TODAY)
+    d.frees(30, 0)
+    d.cramp(ago(3))
+    found = d.check().flags
+    # The profile's October 2026 is 13 months after the start; the first cramp logged after
+    # the start (19 Nov 2026) is more than 12 months after it too.
+    assert "new_medicine" not in {f.rule for f in found}
+
+
+def test_cramps_since_is_refused_in_the_future_and_before_birth(d: Builder) -> None:
+    from cramplog.errors import InputError
+
+    ops.update_profile(d.session, birth_year=1950, today=TODAY)
+    for bad in ("2026-12", "1949-12", "Smarch 2026", "2026-13"):
+        with pytest.raises(InputError) as caught:
+            ops.set_cramps_since(d.session, bad, today=TODAY)
+        assert caught.value.field == "--cramps-since"
+    for text in ("2026-10", "2026-10-15", "Oct 2026", "october 2026", "1950-01"):
+        who = ops.set_cramps_since(d.session, text, today=TODAY)
+        assert who.cramps_since.day == 1
+    assert ops.set_cramps_since(d.session, "2026-10-15", today=TODAY).cramps_since == date(
+        2026, 10, 1
+    )
 
 
 # ---------------------------------------------------------------------------------------------

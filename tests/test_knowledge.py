@@ -106,7 +106,8 @@ RULE_THRESHOLDS: dict[str, dict[str, int | float]] = {
     "severe": {"severe_severity": 7, "severe_nights": 2, "severe_window_days": 14},
     "not_improving": {"self_care_weeks": 6, "self_care_baseline_weeks": 2},
     "rising": {"rising_weeks": 4, "rising_alpha": 0.05},
-    "new_medicine": {"new_medicine_months": 12},
+    # 14 cramp-free nights after the start: the 2-week trial baseline (issue 9, rules.toml).
+    "new_medicine": {"new_medicine_months": 12, "new_medicine_free_nights": 14},
     # Not in the brief: a project default, see rules.toml.
     "no_obvious_cause": {"no_cause_cramp_nights": 4, "no_cause_window_days": 28},
 }

@@ -26,8 +26,9 @@ MONTHS = 24  # two years: enough nights for the time-confounded effects to show 
 LOW_WATER_ML = 1500
 LONG_SITTING_HOURS = 8.0
 
-# The share of runs in which each planted effect must be found (95% CI excluding 1, right side
-# of 1). Over 40 two-year diaries the rates seen are 90-100%; 75% leaves room for chance.
+# The share of runs in which each planted effect must be found (a finding: enough data and BH
+# q < 0.10; on the right side of 1). Over 40 two-year diaries the rates seen are 80-100% (low
+# water 100%, tight shoes 90%, stretching 82.5%, the thiazide 80%); 75% leaves room for chance.
 MIN_FOUND = 0.75
 # BH controls the false discovery rate at the q threshold; a planted non-effect may reach
 # q < 0.1 in about that share of runs at most (seen: under 3%).
@@ -104,11 +105,15 @@ def nightly_from_plan(plan: demo.Plan) -> frame.Nightly:
 
 
 def keyed(factors: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {f["factor"] + (":lag1" if f["lag"] else ""): f for f in factors}
+    """Factor rows by column name; a merged row ("work shoes (your tight pair)") under each
+    of the names it stands for."""
+    rows = {f["factor"] + (":lag1" if f["lag"] else ""): f for f in factors}
+    rows |= {name: f for f in factors for name in f["same_as"]}
+    return rows
 
 
 def found(factor: dict[str, Any], multiplier: float) -> bool:
-    """A planted effect is found: a finding (CI excludes 1) on the planted side of 1."""
+    """A planted effect is found: a finding (enough data, BH q < 0.10) on the planted side of 1."""
     if not analysis.is_finding(factor):
         return False
     return factor["risk_ratio"] > 1 if multiplier > 1 else factor["risk_ratio"] < 1
@@ -165,7 +170,11 @@ def test_planted_non_effects_rarely_reach_significance(
 
 
 def test_planted_effects_show_in_six_months_mostly() -> None:
-    """The default demo length: the strongest effect (low water) already shows most of the time."""
+    """The default demo length: the strongest effect (low water) already shows most of the time.
+
+    A finding needs BH q < 0.10 across the run's ~28 distinct factors (one rule for a finding,
+    docs/definitions.md): low water is one in 58% of six-month diaries (seeds 0-39), where a
+    95% CI excluding 1 alone was 70%+. Over two years it is 100% (see above)."""
     hits = [
         found(
             keyed(analysis.factors(nightly_from_plan(demo.simulate(END, seed=s))))["low_water"],
@@ -173,7 +182,7 @@ def test_planted_effects_show_in_six_months_mostly() -> None:
         )
         for s in SEEDS
     ]
-    assert np.mean(hits) >= 0.7
+    assert np.mean(hits) >= 0.5
 
 
 def test_simulate_is_a_pure_function_of_its_arguments() -> None:

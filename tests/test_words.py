@@ -400,7 +400,7 @@ def test_meds_remove_takes_the_doses_and_undo_brings_all_back(cli, db_path: Path
     assert r.exit_code == 0 and "Removed naproxn, as needed, since 2026-11-01." in r.output
     after = row_counts(db_path)
     assert (after["medication"], after["dose"], after["medication_alias"]) == (0, 0, 0)
-    assert cli("undo").exit_code == 0
+    assert "Undone: removed medicine naproxn, as needed" in cli("undo").output
     assert row_counts(db_path)["dose"] == before["dose"] == 2
     assert row_counts(db_path)["medication_alias"] == 1
     assert list(_meds(cli)) == ["naproxn"]
@@ -539,3 +539,10 @@ def test_free_text_conditions_do_not_trouble_check_or_the_packet(cli, tmp_path: 
     assert [c["id"] for c in json.loads(r.output)["conditions"]] == ["diabetes"]
     r = cli("report", "appointment", "-o", str(tmp_path / "a.pdf"))
     assert r.exit_code == 0, r.output
+
+
+def test_a_misspelt_setting_gets_did_you_mean(cli, db_path: Path) -> None:
+    cli("log", "4", "--at", "03:00")
+    line = refused(cli, db_path, "config", "set", "low_watr_ml", "2000")
+    assert line.startswith("cramplog: key: no setting called 'low_watr_ml' (accepted: ")
+    assert line.endswith("did you mean low_water_ml or low_water?")

@@ -85,8 +85,19 @@ def _done(code: int, standalone_mode: bool) -> int:
     return code
 
 
+def _printable(message: str) -> str:
+    """The message with control characters escaped (a typed newline, ESC, a lone surrogate).
+
+    So the line stays one line, and a value typed back at the person cannot drive the terminal.
+    """
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in message
+    )
+
+
 def _fail(message: str, code: int, standalone_mode: bool) -> int:
-    click.echo(f"cramplog: {message}", err=True)
+    click.echo(f"cramplog: {_printable(message)}", err=True)
     if standalone_mode:
         sys.exit(code)
     return code

@@ -137,6 +137,11 @@ def stats(diary: Diary, since: str | None, weeks: int | None, as_json: bool) -> 
     _print_stats(summary, since is None and weeks is None, weeks)
 
 
+DEFINITIONS = (
+    "What these words mean (logged night, enough data, finding): docs/definitions.md in "
+    "cramplog's source."
+)
+
 _STATS_ROWS = (
     ("cramp nights", "cramp_nights", 0),
     ("cramp-free nights", "cramp_free_nights", 0),
@@ -146,14 +151,29 @@ _STATS_ROWS = (
     ("mean severity (0-10)", "mean_severity", 1),
     ("worst severity", "max_severity", 0),
     ("mean minutes a cramp", "mean_minutes", 1),
-    ("nights woken", "woke_nights", 0),
 )
+
+
+def _woken(e: dict[str, Any]) -> str:
+    """ "2 of 9": nights woken of the nights whose waking is known; "unknown" without any."""
+    if e["woke_nights"] is None:
+        return "unknown"
+    return f"{e['woke_nights']} of {e['woke_known_nights']}"
+
+
+def _too_few_line(what: str, e: dict[str, Any], need: int) -> str | None:
+    """ "This period: only 2 nights logged: too few for a weekly rate (at least 7 needed)." """
+    from cramplog.analysis import too_few_for_rate
+
+    if e["enough_data"] or not e["nights_observed"]:
+        return None
+    return f"{what}: {too_few_for_rate(e['nights_observed'], need)}."
 
 
 def _print_stats(s: dict[str, Any], default: bool, weeks: int | None) -> None:
     prev = s["previous"]
     count = weeks or (STATS_WEEKS if default else None)
-    what = f"Last {count} weeks" if count else "This period"
+    what = ("Last week" if count == 1 else f"Last {count} weeks") if count else "This period"
     click.echo(f"{what}: {_span(s['period_start'], s['period_end'])}")
     click.echo(f"Before:  {_span(prev['period_start'], prev['period_end'])}")
     click.echo("")
@@ -161,11 +181,16 @@ def _print_stats(s: dict[str, Any], default: bool, weeks: int | None) -> None:
     click.echo(f"{'nights logged':<24}{_logged(s):>16}{_logged(prev):>16}")
     for label, key, digits in _STATS_ROWS:
         click.echo(f"{label:<24}{_fmt(s[key], digits):>16}{_fmt(prev[key], digits):>16}")
+    click.echo(f"{'nights woken (of known)':<24}{_woken(s):>16}{_woken(prev):>16}")
     click.echo("")
     if s["nights_observed"] == 0:
         click.echo(
             "No nights logged in this period: log each morning with cramplog log or cramplog none."
         )
+    need = s["min_rate_nights"]
+    for line in (_too_few_line("This period", s, need), _too_few_line("Before", prev, need)):
+        if line:
+            click.echo(line)
     responder = s.get("responder")
     if responder:
         click.echo(_responder_line(responder))
@@ -173,6 +198,7 @@ def _print_stats(s: dict[str, Any], default: bool, weeks: int | None) -> None:
         "Per week = per 7 logged nights. Nights not logged are left out, never counted as "
         "cramp-free."
     )
+    click.echo(DEFINITIONS)
 
 
 def _responder_line(r: dict[str, Any]) -> str:
@@ -183,6 +209,13 @@ def _responder_line(r: dict[str, Any]) -> str:
     if r["reduction"] is None:
         if not r["baseline_nights_observed"]:
             return f"{base}; no nights logged in it, so no responder status."
+        if r["baseline_cramps_per_week"] is None:
+            return (
+                f"{base}; only {r['baseline_nights_observed']} nights logged in it: too few "
+                "for a weekly rate, so no responder status."
+            )
+        if r["cramps_per_week"] is None:
+            return f"{base}; too few nights logged in this period for a responder status."
         return f"{base}; no responder status (nothing to compare)."
     change = r["reduction"]
     if r["responder_50"]:
@@ -227,41 +260,43 @@ def insights(diary: Diary, since: str | None, weeks: int | None, as_json: bool) 
     _print_insights(result)
 
 
-def _factor_label(f: dict[str, Any]) -> str:
-    return f["factor"] + (" (day before)" if f["lag"] else "")
-
-
 def _print_insights(r: dict[str, Any]) -> None:
-    from cramplog.analysis import is_finding, percent
+    from cramplog.analysis import percent
 
     click.echo(f"What goes with cramp nights: {_span(r['period_start'], r['period_end'])}")
     click.echo("")
     factors = r["factors"]
     tested = sum(1 for f in factors if f["q_value"] is not None)
-    found = sorted((f for f in factors if is_finding(f)), key=lambda f: f["p_value"])
-    other = [f for f in factors if f["enough_data"] and not is_finding(f)]
+    found = sorted((f for f in factors if f["finding"]), key=lambda f: f["p_value"])
+    other = [f for f in factors if f["enough_data"] and not f["finding"]]
     thin = [f for f in factors if not f["enough_data"]]
     if not factors:
         click.echo("No day factors logged yet: add them with cramplog day.")
     if found:
-        click.echo("Findings (enough data, and the 95% CI excludes 1):")
+        click.echo(
+            f"Findings (enough nights, and unlikely to be chance even though {tested} factors "
+            "were compared):"
+        )
         for f in found:
-            chance = ""
-            if f["q_value"] is None or f["q_value"] >= 0.1:
-                chance = f" This could be chance: {tested} factors were compared."
-            click.echo(f"  - {f['sentence']}{chance}")
+            click.echo(f"  - {f['label']}: {f['sentence']}")
         click.echo("")
     elif factors:
-        click.echo("No factor stands out yet (none with enough data has a 95% CI excluding 1).")
+        click.echo(
+            "No factor stands out yet: none has enough nights and a difference too large to be "
+            f"chance among the {tested} factors compared."
+        )
         click.echo("")
     if other:
-        click.echo("No clear difference:")
-        click.echo(f"  {'factor':<36}{'nights':>7}{'with':>7}{'without':>9}{'ratio':>7}  95% CI")
+        click.echo("No clear difference (each of these could be chance):")
+        width = min(50, max(len("factor"), *(len(f["label"]) for f in other)) + 2)
+        click.echo(
+            f"  {'factor':<{width}}{'nights':>7}{'with':>7}{'without':>9}{'ratio':>7}  95% CI"
+        )
         for f in sorted(other, key=lambda f: f["p_value"]):
             with_ = percent(f["exposed_cramp_nights"], f["exposed_nights"])
             without = percent(f["unexposed_cramp_nights"], f["unexposed_nights"])
             click.echo(
-                f"  {_factor_label(f):<36}{f['exposed_nights']:>7}{with_:>7}{without:>9}"
+                f"  {_cell(f['label'], width)}{f['exposed_nights']:>7}{with_:>7}{without:>9}"
                 f"{f['risk_ratio']:>7.2f}  {f['ci_low']:.2f}-{f['ci_high']:.2f}"
             )
         click.echo(
@@ -271,7 +306,7 @@ def _print_insights(r: dict[str, Any]) -> None:
     if thin:
         click.echo("Not enough data yet:")
         for f in thin:
-            click.echo(f"  - {_factor_label(f)}: {f['sentence']}")
+            click.echo(f"  - {f['label']}: {f['sentence']}")
         click.echo("")
     click.echo(f"Trend: {r['trend']['sentence']}")
     if r["changes"]:
@@ -286,6 +321,12 @@ def _print_insights(r: dict[str, Any]) -> None:
         f"{f' ({share:.0%})' if share is not None else ''}. Nights not logged are left out."
     )
     click.echo(r["note"])
+    click.echo(DEFINITIONS)
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` padded to `width`, cut with an ellipsis when longer (a long merged label)."""
+    return f"{text:<{width}}" if len(text) < width else text[: width - 4] + "... "
 
 
 # --- demo ----------------------------------------------------------------------------------

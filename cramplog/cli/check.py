@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 FOOTER = (
     "cramplog keeps a diary; it cannot tell what causes cramps. These suggestions rest only on "
-    "what you logged."
+    "what you logged. Every rule, its threshold and its source: docs/clinical-rules.md in "
+    "cramplog's source."
 )
 
 

@@ -70,14 +70,19 @@ def read_when(
     return timeutil.parse_when(text, current, field, date_rules(session), fold)
 
 
+def on_terminal() -> bool:
+    """Whether a person can answer a question (tests pretend to be one)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 def ask_fold(exc: AmbiguousTime) -> int:
     """Which of a repeated hour's two times was meant: asked on a terminal, else refused.
 
     Called outside any transaction, so that nothing is held open while the person answers.
     """
-    import sys
-
-    if not sys.stdin.isatty():
+    if not on_terminal():
         raise exc
     from cramplog.timeutil import describe_moment
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import TYPE_CHECKING
 
 import click
@@ -234,22 +235,19 @@ def meds_edit(
 ) -> None:
     """Correct a medicine: its name (a typo), dose, dates, or regular/as needed."""
     from cramplog import diary as ops
-    from cramplog import timeutil
-    from cramplog.cli.entries import clock
+    from cramplog.cli.entries import read_date
     from cramplog.errors import InputError
 
     if still_taking and stopped is not None:
         raise InputError("--still-taking", "cannot go with --stopped", "one of the two")
     with diary.writing(f"edited medicine {name}") as session:
-        current, _ = clock(session)
-        today = current.date()
         med = ops.edit_medication(
             session,
             name,
             new_name=new_name,
             dose=dose,
-            started=None if started is None else timeutil.parse_date(started, today, "--started"),
-            stopped=None if stopped is None else timeutil.parse_date(stopped, today, "--stopped"),
+            started=None if started is None else read_date(session, started, "--started"),
+            stopped=None if stopped is None else read_date(session, stopped, "--stopped"),
             still_taking=still_taking,
             as_needed=as_needed,
         )
@@ -271,10 +269,12 @@ def meds_remove(diary: Diary, name: str) -> None:
     To record that you stopped taking one, use: cramplog meds stop NAME.
     """
     from cramplog import diary as ops
+    from cramplog import journal
 
     with diary.writing(f"removed medicine {name}") as session:
         med = ops.remove_medication(session, name)
         line = med_line(med)
+        journal.describe(session, f"removed medicine {line}")
     click.echo(f"Removed {line}. Bring it back with: cramplog undo")
 
 
@@ -364,12 +364,19 @@ def profile_show(diary: Diary, as_json: bool) -> None:
             "name": who.name if who else "me",
             "birth_year": who.birth_year if who else None,
             "conditions": [c.condition for c in who.conditions] if who else [],
+            "cramps_since": who.cramps_since.isoformat() if who and who.cramps_since else None,
         }
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
     click.echo(
         f"Birth year: {data['birth_year'] or 'not set (cramplog profile set --birth-year 1955)'}"
+    )
+    since = data["cramps_since"]
+    click.echo(
+        f"Cramps since: {date.fromisoformat(since):%B %Y}"
+        if since
+        else "Cramps since: not set (cramplog profile set --cramps-since 2026-10)"
     )
     if not data["conditions"]:
         click.echo("Conditions: none listed")
@@ -392,6 +399,9 @@ def profile_show(diary: Diary, as_json: bool) -> None:
     "--condition", "add", multiple=True, help="Add a condition, in your words (repeatable)."
 )
 @click.option("--remove-condition", "remove", multiple=True, help="Remove a condition.")
+@click.option(
+    "--cramps-since", metavar="MONTH", help="When your cramps began, e.g. 2026-10 ('' clears)."
+)
 @pass_diary
 def profile_set(
     diary: Diary,
@@ -399,6 +409,7 @@ def profile_set(
     name: str | None,
     add: tuple[str, ...],
     remove: tuple[str, ...],
+    cramps_since: str | None,
 ) -> None:
     """Set birth year or conditions, e.g. --condition "type 2 diabetes" --condition pregnant.
 
@@ -420,9 +431,14 @@ def profile_set(
             remove_conditions=remove,
             today=current.date(),
         )
+        if cramps_since is not None:  # after the birth year, which it is checked against
+            ops.set_cramps_since(session, cramps_since, today=current.date())
         conditions = ", ".join(knowledge.condition_label(c.condition) for c in who.conditions)
         year = who.birth_year
-    click.echo(f"Profile: birth year {year or 'not set'}; conditions: {conditions or 'none'}.")
+        since = f"; cramps since {who.cramps_since:%B %Y}" if who.cramps_since else ""
+    click.echo(
+        f"Profile: birth year {year or 'not set'}; conditions: {conditions or 'none'}{since}."
+    )
     for text in add:
         if knowledge.find_condition(text) is None:
             near = words.close_to(text, knowledge.condition_words(), n=1, cutoff=0.8)
