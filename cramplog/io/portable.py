@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cramplog import config
 from cramplog.errors import InputError
@@ -396,9 +396,11 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
         )
     ]
     doc["days"] = []
+    # A join, not selectinload: its IN lists go in batches of 500 days, so its statements
+    # would grow with the diary (tests/test_messy_queries.py).
     for d in session.scalars(
-        select(Day).where(Day.person_id == pid).options(selectinload(Day.shoes)).order_by(Day.date)
-    ):
+        select(Day).where(Day.person_id == pid).options(joinedload(Day.shoes)).order_by(Day.date)
+    ).unique():
         row = _row(DAYS, d)
         row["shoes"] = [
             {"shoe": shoe_uid[s.shoe_id], "hours": s.hours}
@@ -828,7 +830,8 @@ def _existing(session: Session, table: Table, who: Person) -> list[Any]:
         )
     query = select(model).where(model.person_id == who.id)  # type: ignore[attr-defined]
     if table is DAYS:
-        query = query.options(selectinload(Day.shoes).selectinload(DayShoe.shoe))
+        query = query.options(joinedload(Day.shoes).joinedload(DayShoe.shoe))
+        return list(session.scalars(query).unique())
     return list(session.scalars(query))
 
 
