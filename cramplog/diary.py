@@ -463,13 +463,27 @@ def update_day(
     ):
         if value is not None:
             setattr(found, key, value)
+            _typed_by_hand(found, key)
     if activities:
         kinds = [words.activity(part) for a in activities for part in a.split(",")]
         found.activities = ",".join(dict.fromkeys(k for k in kinds if k)) or found.activities
+        _typed_by_hand(found, "activities")
     if clear_shoes or remove_shoes or shoes_worn:
         _change_day_shoes(session, found, shoes_worn, remove_shoes, clear_shoes)
     session.flush()
     return found
+
+
+def _typed_by_hand(found: Day, key: str) -> None:
+    """A value typed now is the person's own: no longer marked as imported, so a later
+    health-app import keeps it (see cramplog/io/health.py)."""
+    if not found.sources:
+        return
+    import json
+
+    sources = json.loads(found.sources)
+    if sources.pop(key, None) is not None:
+        found.sources = json.dumps(sources) if sources else None
 
 
 def _change_day_shoes(

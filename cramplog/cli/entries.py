@@ -312,6 +312,8 @@ def day_line(d: Day) -> str:
             parts.append(f"{label} {value} drink{'s' if value != 1 else ''}")
     if d.sitting_hours is not None:
         parts.append(f"sitting {d.sitting_hours:g} h")
+    if d.steps is not None:
+        parts.append(f"{d.steps:,} steps")
     if d.note:
         parts.append(f"note: {d.note}")
     return ", ".join(parts) if parts else "nothing logged"
@@ -452,7 +454,11 @@ def day_dict(d: Day) -> dict[str, Any]:
         "alcohol": d.alcohol,
         "caffeine": d.caffeine,
         "sitting_hours": d.sitting_hours,
+        "steps": d.steps,
         "note": d.note,
+        # Which values came from a health-app import ({"water_ml": "apple-health"}); a value
+        # not named here was typed by hand.
+        "sources": json.loads(d.sources) if d.sources else {},
     }
 
 

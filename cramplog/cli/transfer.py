@@ -113,15 +113,6 @@ def _read_json(path: Path) -> Any:
         ) from None
 
 
-def _since(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError("--since", f"{text!r} is not a date", "YYYY-MM-DD") from None
-
-
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Say what would be added, changed and skipped.")
@@ -132,7 +123,7 @@ def _since(text: str | None) -> date | None:
     show_default=True,
     help="When an entry is in both, differently: keep the diary's, or take the file's.",
 )
-@click.option("--since", metavar="DATE", help="Health files: only records from this day on.")
+@click.option("--since", metavar="DATE", help="Health files: only days from this date on.")
 @pass_diary
 def import_(diary: Diary, file: Path, dry_run: bool, prefer: str, since: str | None) -> None:
     """Bring a file into the diary: a cramplog export (JSON or CSV zip) or a health-app export.
@@ -155,7 +146,7 @@ def import_(diary: Diary, file: Path, dry_run: bool, prefer: str, since: str | N
     if kind in (io.CRAMPLOG_JSON, io.CRAMPLOG_CSV):
         _import_cramplog(diary, file, kind, dry_run=dry_run, prefer=prefer)
     else:
-        _import_health(diary, file, kind, dry_run=dry_run, since=_since(since))
+        _import_health(diary, file, kind, dry_run=dry_run, since=since)
 
 
 def _import_cramplog(diary: Diary, file: Path, kind: str, *, dry_run: bool, prefer: str) -> None:
@@ -216,28 +207,17 @@ def _say(summary: Summary, *, dry_run: bool) -> None:
 
 
 def _import_health(
-    diary: Diary, file: Path, kind: str, *, dry_run: bool, since: date | None
+    diary: Diary, file: Path, kind: str, *, dry_run: bool, since: str | None
 ) -> None:
     from cramplog import io
 
-    health = io.health_module()
-    if health is None or not hasattr(health, "import_health"):
+    if io.health_module() is None:
         raise InputError(
             "FILE", f"{file} looks like a {kind} export, which this cramplog cannot import yet"
         )
-    try:
-        with diary.writing(f"import {file.name}") as session:
-            summary = health.import_health(
-                session, file, kind, since=since, dry_run=dry_run, progress=None
-            )
-            if dry_run:
-                raise _DryRun(summary)
-    except _DryRun as done:
-        click.echo(str(done.result))
-        click.echo("Dry run: nothing was written.")
-        return
-    click.echo(str(summary))
-    click.echo(diary.undo_hint)
+    from cramplog.cli.health_import import run_health_import
+
+    run_health_import(diary, file, kind, since, dry_run)
 
 
 # --- backup and restore -----------------------------------------------------------------------
