@@ -522,3 +522,13 @@ def test_csv_export_needs_a_file_and_never_overwrites(cli, full: Path, tmp_path:
     r = cli("export", "--format", "csv", "-o", str(link), "--force")
     assert r.exit_code == 2 and "symbolic link" in r.stderr
     assert not (tmp_path / "elsewhere.zip").exists()
+
+
+def test_a_dry_run_into_a_new_diary_creates_no_file(cli, full: Path, tmp_path: Path) -> None:
+    export_json(cli, full, tmp_path / "a.json")
+    new = tmp_path / "not yet.db"
+    r = cli("--db", str(new), "import", str(tmp_path / "a.json"), "--dry-run")
+    assert r.exit_code == 0, r.stderr
+    assert "episodes: would add 3, would change 0, would skip 0" in r.output
+    assert "Dry run: nothing was written." in r.output
+    assert not new.exists()

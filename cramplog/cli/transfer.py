@@ -159,7 +159,12 @@ def _import_cramplog(diary: Diary, file: Path, kind: str, *, dry_run: bool, pref
         from cramplog.io import csvzip
 
         parsed = csvzip.read_zip(file)
+    from cramplog.config import sqlite_path
+
+    path = sqlite_path(diary.url)
     try:
+        if dry_run and path is not None and not path.exists():
+            raise _DryRun(portable.summary_for_new(parsed))
         with diary.writing(f"import {file.name}") as session:
             summary = portable.merge(session, parsed, prefer=prefer)
             if dry_run:

@@ -806,6 +806,20 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
     return summary
 
 
+def summary_for_new(parsed: Parsed) -> Summary:
+    """What importing into a diary that does not exist yet would do: add every row.
+
+    A dry run then needs no diary file, so it creates none."""
+    if parsed.errors:
+        raise BadRows(parsed.errors)
+    counts = {
+        "profile": Counts(added=1 if parsed.profile else 0),
+        "settings": Counts(added=len(parsed.settings)),
+    }
+    counts.update({t.key: Counts(added=len(parsed.tables[t.key])) for t in TABLES})
+    return Summary(counts, [], "diary")
+
+
 class BadRows(InputError):
     """Rows of an import file that cannot be read; nothing is written while any remain."""
 
