@@ -307,6 +307,8 @@ def edit_episode(session: Session, episode_id: int, **changes: Any) -> Episode:
             _clear_cramp_free_mark(session, found.night)
         elif key == "signs":
             found.signs = ",".join(check_signs(value))
+        elif key in ("note", "relief") and not value.strip():
+            setattr(found, key, None)  # `edit --note ''`: the note is taken away
         else:
             setattr(found, key, checks[key](value) if key in checks else value)
     session.flush()

@@ -266,7 +266,7 @@ def test_sites_splits_each_site_by_side(nightly: Nightly) -> None:
 def test_forest_draws_findings_on_a_log_scale_apart_from_thin_factors(nightly: Nightly) -> None:
     factors = [
         _factor("low_water", 10, 8, 20, 2, 4.0, 2.0, 8.0, True),
-        _factor("alcohol", 10, 3, 20, 5, 1.2, 0.5, 2.9, True),
+        {**_factor("alcohol", 10, 3, 20, 5, 1.2, 0.5, 2.9, True), "q_value": 0.6},
         _factor("heels", 2, 1, 28, 6, 2.3, 0.6, 9.0, False),
     ]
     fig = charts.forest(nightly, factors=factors)

@@ -191,7 +191,12 @@ def test_profile_and_conditions(cli) -> None:
         == 0
     )
     data = json.loads(cli("profile", "show", "--json").output)
-    assert data == {"name": "me", "birth_year": 1955, "conditions": ["diabetes", "pregnancy"]}
+    assert data == {
+        "name": "me",
+        "birth_year": 1955,
+        "conditions": ["diabetes", "pregnancy"],
+        "cramps_since": None,
+    }
     assert "Allen RE, Kirby KA" in cli("profile", "show").output
 
 
@@ -366,3 +371,18 @@ def test_a_command_that_changes_nothing_does_not_offer_an_undo(cli) -> None:
     again = cli("none", "--night", "2026-11-21").output
     assert "Undo with" not in again and "already recorded" in again
     assert "logged cramp" not in cli("undo").output  # undid the first `none`, as said
+
+
+def test_edit_with_an_empty_note_takes_the_note_away(cli) -> None:
+    import json
+
+    assert (
+        cli("log", "5", "--at", "03:00", "--note", "cold feet", "--relief", "walked").exit_code == 0
+    )
+    r = cli("edit", "1", "--note", "", "--relief", "")
+    assert r.exit_code == 0, r.output
+    episode = json.loads(cli("show", "1", "--json").output)
+    assert episode["note"] is None and episode["relief"] is None
+    assert cli("undo").exit_code == 0
+    episode = json.loads(cli("show", "1", "--json").output)
+    assert episode["note"] == "cold feet" and episode["relief"] == "walked"

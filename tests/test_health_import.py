@@ -539,3 +539,26 @@ def test_sniff_names_each_kind_by_content(tmp_path: Path) -> None:
     other = tmp_path / "x.json"
     other.write_text("{}")
     assert sniff(other) is None
+
+
+def test_a_glass_repeated_inside_a_correlation_counts_once(cli, tmp_path: Path) -> None:
+    # Apple's DTD: "Any Records that appear as children of a correlation also appear as
+    # top-level records in this document."
+    glass = record(
+        "DietaryWater",
+        "MyFitnessPal",
+        "mL",
+        330,
+        f"2026-11-19 12:00:00 {CST}",
+        f"2026-11-19 12:00:00 {CST}",
+    )
+    food = (
+        ' <Correlation type="HKCorrelationTypeIdentifierFood" sourceName="MyFitnessPal" '
+        f'startDate="2026-11-19 12:00:00 {CST}" endDate="2026-11-19 12:00:00 {CST}">\n'
+        f"{glass} </Correlation>\n"
+    )
+    path = tmp_path / "export.xml"
+    path.write_bytes(apple_xml([food, glass]))
+    r = cli("import", str(path))
+    assert "skipped: the same glass recorded twice: 1" in r.stdout
+    assert days_of(cli)["2026-11-19"]["water_ml"] == 330

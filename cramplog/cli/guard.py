@@ -18,9 +18,18 @@ from cramplog.errors import InputError
 
 NOTES = frozenset({"note", "relief"})
 PATHS = frozenset({"db", "output", "path", "file", "folder"})
-# Where an empty value means something documented: `edit --sign ''` clears the signs, and
+# Where an empty value means something documented: `edit --sign ''`, `--note ''` and
+# `--relief ''` clear them, and
 # `config set KEY ''` puts a setting back to "the system's" (timezone) or "the default".
-EMPTY_OK = frozenset({("edit", "signs"), ("config set", "value")})
+EMPTY_OK = frozenset(
+    {
+        ("edit", "signs"),
+        ("edit", "note"),  # `edit --note ''` takes a note away
+        ("edit", "relief"),
+        ("config set", "value"),
+        ("profile set", "cramps_since"),
+    }
+)
 
 
 def _limit(param: click.Parameter) -> int:

@@ -71,18 +71,13 @@ def _duration(seconds: float) -> str:
 
 def describe(summary: ImportSummary) -> list[str]:
     """The lines a person reads after an import: what was filled, and what was left and why."""
+    from cramplog.io.health import LABELS as labels
     from cramplog.io.health import NAMES
 
     verb = "Would fill" if summary.dry_run else "Filled"
     name = NAMES[summary.kind]
     days = "day" if summary.days_filled == 1 else "days"
     lines = [f"{name}: {summary.records:,} records read. {verb} {summary.days_filled} {days}."]
-    labels = {
-        "water_ml": "water",
-        "exercise_minutes": "exercise minutes",
-        "activities": "activities",
-        "steps": "steps",
-    }
     parts = [f"{labels[k]} {n}" for k, n in summary.added.items() if n]
     if parts:
         lines.append(f"  new values: {', '.join(parts)}")

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cramplog.errors import InputError
-from cramplog.io import apple_health, archive, google_fit, health_connect
+from cramplog.io import apple_health, google_fit, health_connect
 from cramplog.io.health_merge import Tally
 from cramplog.models import Day
 
@@ -102,7 +102,7 @@ def import_health(
     with `dry_run` nothing in the session is changed and the summary says what would be.
     """
     if kind not in _READERS:
-        raise InputError("--kind", f"unknown health file kind {kind!r}", ", ".join(KINDS))
+        raise InputError("kind", f"unknown health file kind {kind!r}", ", ".join(KINDS))
     from cramplog import diary
 
     tally = Tally(since=since, until=until)
@@ -175,13 +175,16 @@ def _merge_day(
     return True
 
 
+LABELS = {
+    "water_ml": "water",
+    "exercise_minutes": "exercise minutes",
+    "activities": "activities",
+    "steps": "steps",
+}
+
+
 def _label(name: str) -> str:
-    return {
-        "water_ml": "water",
-        "exercise_minutes": "exercise minutes",
-        "activities": "activities",
-        "steps": "steps",
-    }[name]
+    return LABELS[name]
 
 
 def accepted() -> str:
@@ -191,4 +194,4 @@ def accepted() -> str:
     )
 
 
-__all__ = ["KINDS", "ImportSummary", "accepted", "archive", "import_health", "sniff"]
+__all__ = ["KINDS", "LABELS", "NAMES", "ImportSummary", "accepted", "import_health", "sniff"]
