@@ -98,8 +98,21 @@ def _before_commit(session: Session) -> None:
         else:
             session.delete(change)
         return
-    for seq, ((table, key), image) in enumerate(journal["rows"].items()):
-        change.rows.append(ChangeRow(seq=seq, table_name=table, row_key=key, before=image))
+    # One executemany for all of them (an import journals thousands of rows); ORM objects would
+    # each ask SQLite for their key back, a statement per row.
+    session.execute(
+        insert(ChangeRow),
+        [
+            {
+                "change_id": change.id,
+                "seq": seq,
+                "table_name": table,
+                "row_key": key,
+                "before": image,
+            }
+            for seq, ((table, key), image) in enumerate(journal["rows"].items())
+        ],
+    )
 
 
 def last_change(session: Session) -> Change | None:

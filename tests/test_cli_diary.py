@@ -336,11 +336,16 @@ def test_export_holds_doses_aliases_and_notes_and_never_overwrites(cli, tmp_path
     out = tmp_path / "x.json"
     cli("export", "-o", str(out))
     data = json.loads(out.read_text())
-    assert data["doses"] == [
-        {"medicine": "quinine", "at": "2026-11-22T23:00+00:00", "date": "2026-11-22"}
+    quinine = next(m for m in data["medications"] if m["name"] == "quinine")
+    assert [
+        (d["medicine"], d["medication"], d["at"], d["tz"], d["date"]) for d in data["doses"]
+    ] == [("quinine", quinine["uid"], "2026-11-22T23:00:00+00:00", "Europe/London", "2026-11-22")]
+    assert [(a["alias"], a["generic"]) for a in data["medication_aliases"]] == [
+        ("sortis", "atorvastatin")
     ]
-    assert data["medication_aliases"] == {"sortis": "atorvastatin"}
-    assert data["night_notes"] == {"2026-11-20": "slept well"}
+    assert [(n["night"], n["note"]) for n in data["cramp_free_nights"]] == [
+        ("2026-11-20", "slept well")
+    ]
     r = cli("export", "-o", str(out))
     assert r.exit_code == 2 and "exists" in r.stderr
     assert cli("export", "-o", str(out), "--force").exit_code == 0

@@ -188,9 +188,9 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Diary(db)
 
 
-from cramplog.cli import analysis, check, data, entries, health_import, reports, things  # noqa: E402
+from cramplog.cli import analysis, check, data, entries, reports, things, transfer  # noqa: E402
 
-for module in (entries, things, analysis, check, reports, data, health_import):
+for module in (entries, things, analysis, check, reports, data, transfer):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -1,7 +1,7 @@
 """`cramplog import FILE` for health-app files (Apple Health, Health Connect, Google Takeout).
 
-A minimal command of its own until the "portable" work's `import` (cli/transfer.py) is merged;
-that command can call `run_health_import` for the kinds `cramplog.io.health.sniff` names.
+The `import` command itself is cli/transfer.py's (it reads what a file is from its content);
+it calls `run_health_import` for the kinds `cramplog.io.health.sniff` names.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from cramplog.cli import Diary, pass_diary
-from cramplog.errors import InputError
+from cramplog.cli import Diary
 
 if TYPE_CHECKING:
     from cramplog.io.health import ImportSummary
@@ -129,29 +128,4 @@ def run_health_import(
         click.echo(diary.undo_hint)
 
 
-@click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Say what would be added, changed and skipped.")
-@click.option("--since", metavar="DATE", help="Only days from this date on.")
-@pass_diary
-def import_(diary: Diary, file: Path, dry_run: bool, since: str | None) -> None:
-    """Bring in water, workouts and steps from a health app's export file.
-
-    \b
-    Apple Health:    cramplog import export.zip      (or export.xml)
-    Health Connect:  cramplog import "Health Connect.zip"
-    Google Takeout:  cramplog import takeout.zip     (with Fit selected)
-
-    A value you typed yourself is never replaced. Undo with: cramplog undo
-    """
-    from cramplog.io.health import accepted, sniff
-
-    if not file.is_file():
-        raise InputError("FILE", f"no file at {file}", accepted())
-    kind = sniff(file)
-    if kind is None:
-        raise InputError("FILE", f"{file.name} is not a file cramplog can import", accepted())
-    run_health_import(diary, file, kind, since, dry_run)
-
-
-COMMANDS = [import_]
+COMMANDS: list[click.Command] = []  # `import` is registered by cli/transfer.py

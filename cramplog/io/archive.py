@@ -1,5 +1,7 @@
 """Reading zip members safely: in memory or streamed, never extracted, always size-limited.
 
+Used by the health-app importers (stream, read) and by cramplog's own CSV zip (read_members).
+
 A health export is a zip a person downloaded; it may also be a zip bomb. Nothing here writes a
 member to disk or uses a member's name as a path, so no name can escape anywhere. Each member
 is read through a counter that stops at a limit, whatever its header claims, because a header
@@ -10,8 +12,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 from cramplog.errors import InputError
@@ -90,3 +94,79 @@ def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_MEMORY_BYT
         while chunk := reader.read(1024 * 1024):
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+# --- cramplog's own CSV zip: small members, read whole -------------------------------------
+
+MEMBER_LIMIT = 256 * 1024 * 1024  # one CSV of a cramplog export: a century of diary is ~20 MB
+TOTAL_LIMIT = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _open_path(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(
+            "FILE", f"{path} is not a readable zip file ({exc})", "a zip file"
+        ) from None
+
+
+def member_names(path: Path) -> list[str]:
+    with _open_path(path) as zf:
+        return [info.filename for info in zf.infolist() if not info.is_dir()]
+
+
+def read_members(
+    path: Path,
+    wanted: set[str],
+    *,
+    member_limit: int | None = None,
+    total_limit: int | None = None,
+) -> dict[str, bytes]:
+    """The members whose base name is in `wanted`, as bytes keyed by that base name.
+
+    A base name found twice (two folders in the zip) is refused rather than guessed.
+    """
+    member_limit = member_limit or MEMBER_LIMIT
+    total_limit = total_limit or TOTAL_LIMIT
+    found: dict[str, bytes] = {}
+    total = 0
+    with _open_path(path) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if base not in wanted:
+                continue
+            if base in found:
+                raise InputError("FILE", f"{path} holds two files called {base}", "one of each")
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                with zf.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > member_limit or total > total_limit:
+                            raise InputError(
+                                "FILE",
+                                f"{info.filename} in {path} unpacks to more than "
+                                f"{min(member_limit, total_limit) // (1024 * 1024)} MB "
+                                "(a zip bomb or not a cramplog export); nothing was written",
+                                "a zip written by cramplog export --format csv",
+                            )
+                        chunks.append(chunk)
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+                zlib.error,
+            ) as exc:
+                raise InputError(
+                    "FILE", f"{info.filename} in {path} cannot be read ({exc})", "an intact zip"
+                ) from None
+            found[base] = b"".join(chunks)
+    return found
