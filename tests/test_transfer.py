@@ -15,8 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import row_counts
+from conftest import row_counts
 
 FORMULA_NOTE = '=HYPERLINK("http://example.com","click")'
 NEGATIVE_NOTE = "-5 degrees outside, feet cold"
