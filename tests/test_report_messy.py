@@ -361,3 +361,20 @@ def test_list_shows_relief_and_notes_escaped(run: Callable[..., Result]) -> None
     assert "? = not recorded" in out
     shown = present.terminal("bad \x1b[31mred")
     assert "\x1b" not in shown and "\\x1b[31m" in shown
+
+
+def test_a_day_without_a_record_after_a_day_with_shoes_shows_shoes_unknown(cli, tmp_path) -> None:
+    """The day-before copy of a shoe column is known on a day with no record: never "none"."""
+    from pypdf import PdfReader
+
+    assert cli("log", "6", "--at", "2026-11-20 03:10", "--site", "calf").exit_code == 0
+    assert cli("log", "3", "--at", "2026-11-23 02:00", "--side", "left").exit_code == 0
+    assert cli("shoes", "add", "work boots", "--fit", "tight").exit_code == 0
+    assert cli("day", "--date", "2026-11-21", "--shoes", "work boots:4").exit_code == 0
+    out = tmp_path / "week.pdf"
+    assert cli("report", "weekly", "-o", str(out)).exit_code == 0
+    text = PdfReader(out).pages[0].extract_text()
+    sunday = next(line for line in text.splitlines() if line.startswith("Sun 22 Nov"))
+    saturday = next(line for line in text.splitlines() if line.startswith("Sat 21 Nov"))
+    assert "none" not in sunday and sunday.rstrip().endswith("?"), sunday
+    assert "work boots" in saturday, saturday

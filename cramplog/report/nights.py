@@ -135,7 +135,11 @@ def day_cells(row: pd.Series | None, units: str = "metric") -> list[str]:
         for c in row.index
         if c.startswith("shoes:") and not c.endswith(":lag1") and known(c) is True
     ]
-    shoes_known = any(known(c) is not None for c in row.index if c.startswith("shoes:"))
+    shoes_known = any(
+        known(c) is not None
+        for c in row.index
+        if c.startswith("shoes:") and not c.endswith(":lag1")  # the day before says nothing
+    )
     return [
         present.water_short(water, units),
         "?"
