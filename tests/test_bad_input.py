@@ -173,6 +173,7 @@ def test_invalid_utf8_bytes_on_the_command_line(tmp_path: Path) -> None:
         [sys.executable, "-m", "cramplog", "log", "5", "--note", b"caf\xe9 \xff"],
         env=env,
         capture_output=True,
+        cwd=tmp_path,  # not the checkout: `-m` runs the installed package
     )
     assert r.returncode == 2
     assert r.stderr.decode().strip() == (

@@ -42,6 +42,8 @@ def run(args: list[str], home: Path, *, as_plain_user: bool = False) -> subproce
         capture_output=True,
         text=True,
         timeout=120,
+        # Not the repository root: `-m` would import its source tree, not the installed package.
+        cwd="/",
     )
 
 

@@ -338,6 +338,7 @@ def test_report_help_does_not_import_matplotlib_or_pandas(home: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
+        cwd=home.parent,  # not the checkout: `-m` runs the installed package
     )
     names = {
         line.rsplit("|", 1)[1].strip().split(".")[0]
