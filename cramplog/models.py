@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -190,6 +191,9 @@ class Day(Base):
     shoes: Mapped[list[DayShoe]] = relationship(
         back_populates="day", cascade="all, delete-orphan", order_by="DayShoe.id"
     )
+    factors: Mapped[list[DayFactor]] = relationship(
+        back_populates="day", cascade="all, delete-orphan", order_by="DayFactor.id"
+    )
 
     @property
     def activity_list(self) -> list[str]:
@@ -218,11 +222,88 @@ class DayShoe(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
-    shoe_id: Mapped[int] = mapped_column(ForeignKey("shoe.id"))
+    # Indexed for "which days was this pair worn" (shoe reports, a shoe's removal check).
+    shoe_id: Mapped[int] = mapped_column(ForeignKey("shoe.id"), index=True)
     hours: Mapped[float | None]
 
     day: Mapped[Day] = relationship(back_populates="shoes")
     shoe: Mapped[Shoe] = relationship()
+
+
+FACTOR_KINDS = ("yesno", "number")
+
+
+class Factor(Base):
+    """A factor of the person's own (`factor add "leg elevated"`), recorded per day.
+
+    A yes/no factor is exposed on "yes". A number factor carries a unit and one threshold:
+    exposed when the day's value is below `exposed_below` or above `exposed_above`. Removing a
+    factor sets `removed_at`, so its daily values stay and an undo brings it back whole.
+    """
+
+    __tablename__ = "factor"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10), default="yesno")
+    unit: Mapped[str | None] = mapped_column(String(20))
+    exposed_below: Mapped[float | None] = mapped_column(Float)
+    exposed_above: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DayFactor(Base):
+    """Day D's value of one own factor: 1.0 / 0.0 for yes / no, else the number.
+
+    No row means not recorded (unknown), never "no".
+    """
+
+    __tablename__ = "day_factor"
+    __table_args__ = (UniqueConstraint("day_id", "factor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
+    day_id: Mapped[int] = mapped_column(ForeignKey("day.id", ondelete="CASCADE"), index=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("factor.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+
+    day: Mapped[Day] = relationship(back_populates="factors")
+    factor: Mapped[Factor] = relationship()
+
+
+class Trial(Base):
+    """A planned, randomised on/off self-trial (an N-of-1 trial) of one yes/no factor.
+
+    `factor_id` names an own yes/no factor; when it is NULL the trial is of the built-in
+    `builtin` exposure (today only "stretched"). The schedule is `pairs` pairs of periods of
+    `period_days` nights from `start`; `arms` stores the seeded random draw, one "on,off" or
+    "off,on" per pair as JSON (`[["on", "off"], ["off", "on"], ...]`), so the order is fixed
+    once drawn. A change after the first night is recorded in `changes` (JSON list of
+    {"at", "what"}) and shown with the result. `ended_at` marks a trial ended or abandoned.
+    """
+
+    __tablename__ = "trial"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    factor_id: Mapped[int | None] = mapped_column(ForeignKey("factor.id"))
+    builtin: Mapped[str | None] = mapped_column(String(40))
+    start: Mapped[dt.date] = mapped_column(Date)
+    pairs: Mapped[int] = mapped_column(Integer)
+    period_days: Mapped[int] = mapped_column(Integer)
+    washout_days: Mapped[int] = mapped_column(Integer, default=0)
+    seed: Mapped[int] = mapped_column(Integer)
+    arms: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    factor: Mapped[Factor | None] = relationship()
 
 
 class Medication(Base):
