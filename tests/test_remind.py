@@ -559,3 +559,19 @@ def test_the_installed_console_script_checks_and_schedules_itself(tmp_path: Path
     assert (
         f'ExecStart={script} --db "{diary}" remind check --notify\n' in dry.stdout
     )  # this cramplog, by its absolute path, with the diary in force
+
+
+def test_check_answers_an_older_diary_without_upgrading_it(cli: Cli, db_path: Path) -> None:
+    from alembic import command
+
+    from cramplog import migrate
+    from cramplog.db import make_engine
+
+    assert cli("none").exit_code == 0
+    engine = make_engine(f"sqlite:///{db_path}")
+    command.downgrade(migrate.alembic_config(engine), "0001")  # the first schema there was
+    engine.dispose()
+    before = snapshot(db_path.parent)
+    result = cli("remind", "check")
+    assert (result.exit_code, result.output) == (0, "")
+    assert snapshot(db_path.parent) == before  # still 0001, no backup beside it
