@@ -400,7 +400,7 @@ def test_dry_run_prints_the_files_and_writes_nothing(cli: Cli, db_path: Path) ->
 
 
 def test_install_then_uninstall_leaves_nothing(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path
 ) -> None:
     only_on_path(monkeypatch, tmp_path / "bin")  # no systemctl here
     config = Path(os.environ["XDG_CONFIG_HOME"])
@@ -413,6 +413,9 @@ def test_install_then_uninstall_leaves_nothing(
         "(Not run here: systemctl was not found.)\n"
     )
     assert "notify-send was not found" in result.stdout
+    assert result.stdout.endswith(
+        f"Note: there is no diary at {db_path} yet; the reminder says so until one is.\n"
+    )
     assert "OnCalendar=*-*-* 06:45:00" in timer.read_text()
     for path in (service, timer):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -575,3 +578,12 @@ def test_check_answers_an_older_diary_without_upgrading_it(cli: Cli, db_path: Pa
     result = cli("remind", "check")
     assert (result.exit_code, result.output) == (0, "")
     assert snapshot(db_path.parent) == before  # still 0001, no backup beside it
+
+
+def test_an_empty_at_names_the_accepted_form(cli: Cli) -> None:
+    result = cli("remind", "install", "--at", " ")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "cramplog: --at: cannot read ' ' as a time of day "
+        "(accepted: HH:MM in 24-hour time, e.g. 07:30; 7am and 7:30 pm are read too)\n"
+    )

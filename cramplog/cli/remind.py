@@ -46,8 +46,11 @@ def remind() -> None:
 )
 @click.pass_context
 def check(ctx: click.Context, notify: bool) -> None:
-    """Exit 0 silently when last night is logged; else print one line saying what to type, and
-    exit 1. Reads the diary without changing it, and never creates one."""
+    """Is last night logged? Silent if so (exit 0); else one line saying what to type (exit 1).
+
+    What the installed reminder runs each morning. It reads the diary without changing it, and
+    never creates one.
+    """
     from cramplog import lastnight, present
 
     answer = lastnight.check(ctx.find_object(Diary).url)
@@ -169,7 +172,9 @@ def _ours(file: Path) -> bool:
 
 
 @remind.command("install")
-@click.option("--at", "at", required=True, metavar="HH:MM", help="When to remind, e.g. 07:30.")
+@click.option(
+    "--at", "at", required=True, metavar="HH:MM", help="The time of day to remind, e.g. 07:30."
+)
 @click.option("--dry-run", is_flag=True, help="Print the files and commands; write nothing.")
 @pass_diary
 def install(diary: Diary, at: str, dry_run: bool) -> None:
@@ -219,6 +224,9 @@ def install(diary: Diary, at: str, dry_run: bool) -> None:
         click.echo(f"Wrote {file.path}")
     _load(kind, enable, when=f"every day at {time_of_day:%H:%M}")
     _warn_without_notifier()
+    db = Path(_db(diary))
+    if "://" not in str(db) and not db.exists():
+        click.echo(f"Note: there is no diary at {db} yet; the reminder says so until one is.")
 
 
 def _enable_commands(kind: str, files: list[File]) -> list[list[str]]:
