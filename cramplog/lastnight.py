@@ -44,12 +44,13 @@ _setting = table("setting", column("key", String), column("value", Text))
 class Answer:
     """What `remind check` found: last night's date, and whether it is logged.
 
-    `no_diary` is the diary file that does not exist yet (nothing is logged anywhere).
+    `no_diary` names the diary (a file, or a database URL without its password) that does not
+    exist yet or is empty: nothing is logged anywhere.
     """
 
     night: date
     logged: bool
-    no_diary: Path | None = None
+    no_diary: str | None = None
 
 
 def check(url: str) -> Answer:
@@ -64,14 +65,20 @@ def check(url: str) -> Answer:
 
         state = identify(path)  # refuses what is not a diary; reads it without writing
         if state.version is None:  # no file, an empty one, or every migration undone
-            return Answer(_last_night({}), False, no_diary=path)
+            return Answer(_last_night({}), False, no_diary=str(path))
         if state.version != _head():
             _refuse_newer(state.version)
         engine = _read_only_sqlite(path)
     else:
-        from cramplog.db import open_engine
+        from cramplog.db import make_engine, make_url_safe, schema_version
 
-        engine = open_engine(url, upgrade=False)
+        engine = make_engine(url)  # a server database: connecting creates nothing
+        version = schema_version(engine)  # refuses another program's tables
+        if version is None:
+            engine.dispose()
+            return Answer(_last_night({}), False, no_diary=make_url_safe(url))
+        if version != _head():
+            _refuse_newer(version)
     try:
         return _read(engine, path or url)
     finally:

@@ -587,3 +587,12 @@ def test_an_empty_at_names_the_accepted_form(cli: Cli) -> None:
         "cramplog: --at: cannot read ' ' as a time of day "
         "(accepted: HH:MM in 24-hour time, e.g. 07:30; 7am and 7:30 pm are read too)\n"
     )
+
+
+def test_check_on_an_empty_database_url_says_there_is_no_diary(cli: Cli) -> None:
+    # A database URL goes the way a PostgreSQL one does: connect, read the schema, write nothing.
+    result = cli("--db", "sqlite://", "remind", "check")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "Last night (Sun 22 Nov) is not logged: there is no diary at sqlite:// yet"
+    )
