@@ -430,7 +430,7 @@ def test_install_then_uninstall_leaves_nothing(
     assert f"Removed {timer}\nRemoved {service}\n" in result.stdout
     assert tree(config) == []
     result = cli("remind", "uninstall")
-    assert result.stdout == "No cramplog reminder is installed here.\n"
+    assert result.stdout == f"No cramplog reminder is installed here (looked in {units_dir()}).\n"
 
 
 def test_install_turns_it_on_when_a_systemd_session_runs(
@@ -498,7 +498,8 @@ def test_install_never_replaces_a_file_cramplog_did_not_write(cli: Cli) -> None:
     assert theirs.read_text() == "[Timer]\nOnCalendar=hourly\n"
     result = cli("remind", "uninstall")
     assert result.stdout == (
-        f"Left {theirs}: it was not written by cramplog.\nNo cramplog reminder is installed here.\n"
+        f"Left {theirs}: it was not written by cramplog.\n"
+        f"No cramplog reminder is installed here (looked in {units_dir()}).\n"
     )
     assert theirs.exists()
 

@@ -304,7 +304,7 @@ def uninstall(diary: Diary, dry_run: bool) -> None:
     for p in foreign:
         click.echo(f"Left {p}: it was not written by cramplog.")
     if not found:
-        click.echo("No cramplog reminder is installed here.")
+        click.echo(f"No cramplog reminder is installed here (looked in {paths[0].parent}).")
         return
     wants = _enable_link(paths[0]) if kind == "systemd" else None
     if dry_run:
