@@ -167,10 +167,11 @@ class Truth:
         eps = [e for e in self.episodes if start <= date.fromisoformat(e["night"]) <= end]
         cramp = {date.fromisoformat(e["night"]) for e in eps}
         observed = cramp | {n for n in self.free if start <= n <= end}
-        # docs/definitions.md: a cramp night's waking is known when "woke" was answered for
-        # at least one of its cramps.
+        # docs/definitions.md: a cramp night's waking is known when one of its cramps woke
+        # the person, or when "woke" was answered for every one of its cramps.
         woke = {date.fromisoformat(e["night"]) for e in eps if e["woke"]}
-        woke_known = {date.fromisoformat(e["night"]) for e in eps if e["woke"] is not None}
+        unanswered = {date.fromisoformat(e["night"]) for e in eps if e["woke"] is None}
+        woke_known = woke | (cramp - unanswered)
         nights = (end - start).days + 1
         return {
             "nights_in_period": nights,
