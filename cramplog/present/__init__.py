@@ -32,9 +32,11 @@ __all__ = [
     "is_unknown",
     "length",
     "number",
+    "p_text",
     "percent",
     "plural",
     "rate",
+    "ratio",
     "severity",
     "severity_summary",
     "share",
@@ -332,3 +334,25 @@ def plain_words(text: str) -> str:
         )
 
     return _P.sub(p_value, _ASR.sub(asr, text))
+
+
+def ratio(value: Any, *, missing: str = DASH) -> str:
+    """A ratio to two significant figures, plainly: 0.35, 2.8, 12; `missing` when undefined."""
+    if is_unknown(value):
+        return missing
+    value = float(value)
+    if value < 0.995:
+        return f"{value:.2g}"
+    if value < 9.95:
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
+def p_text(p: Any, *, missing: str = DASH) -> str:
+    """A p value as printed in a sentence: "p = 0.062", "p = 0.25", "p < 0.001"."""
+    if is_unknown(p):
+        return missing
+    p = float(p)
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.2g}" if p >= 0.1 else f"p = {p:.3f}"
