@@ -107,6 +107,7 @@ def morning_checkin(diary: Diary) -> None:
     from cramplog import timeutil, units
     from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
+    from cramplog.trials.tonight import tonight_line
     from cramplog.words import SIDES, SITES
 
     with diary.reading() as session:
@@ -217,6 +218,9 @@ def morning_checkin(diary: Diary) -> None:
             click.echo(f"  {timeutil.friendly_date(night)}: not logged (skipped)")
         if record is not None:
             click.echo(f"  day {timeutil.friendly_date(day)}: {day_line(record)}")
+        trial_line = tonight_line(session, current)
+    if trial_line:
+        click.echo(trial_line)
     click.echo("Undo with: cramplog undo")
 
 
