@@ -130,10 +130,12 @@ def _figures(on: dict[str, Any], off: dict[str, Any]) -> dict[str, Any]:
 
 def per_period(schedule: Schedule, nights: Iterable[TrialNight]) -> list[dict[str, Any]]:
     """Each period's counted nights: logged, cramp nights, cramps, cramps per logged night."""
-    rows = counted(schedule, nights)
+    by_period: dict[Period, list[TrialNight]] = {}
+    for q, n in counted(schedule, nights):
+        by_period.setdefault(q, []).append(n)
     out = []
     for p in schedule.periods():
-        mine = [n for q, n in rows if q == p]
+        mine = by_period.get(p, [])
         logged = [n for n in mine if n.observed]
         episodes = sum(n.episodes for n in logged)
         out.append(

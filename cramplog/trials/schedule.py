@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 ARMS = ("on", "off")
 MAX_PAIRS = 16  # the randomisation test enumerates all 2**pairs orders (65,536 at 16)
@@ -71,19 +72,23 @@ class Schedule:
         return self.start + timedelta(days=self.nights - 1)
 
     def periods(self) -> list[Period]:
+        return list(self._periods)
+
+    @cached_property
+    def _periods(self) -> tuple[Period, ...]:
         out = []
         for i, (first, second) in enumerate(self.arms[: self.pairs]):
             for j, arm in enumerate((first, second)):
                 lo = self.start + timedelta(days=(2 * i + j) * self.period_days)
                 hi = lo + timedelta(days=self.period_days - 1)
                 out.append(Period(i + 1, lo, hi, arm, self.washout_days))
-        return out
+        return tuple(out)
 
     def period_of(self, night: date) -> Period | None:
         """The period night `night` falls in, or None outside the trial."""
         if not self.start <= night <= self.end:
             return None
-        return self.periods()[(night - self.start).days // self.period_days]
+        return self._periods[(night - self.start).days // self.period_days]
 
     def arms_json(self) -> str:
         return json.dumps([list(pair) for pair in self.arms[: self.pairs]])
