@@ -429,3 +429,57 @@ def test_own_factor_adherence_reads_day_factor(
     assert res["arms"][second]["adherence"] == pytest.approx(1.0)
     assert res["arms"][second]["factor_unrecorded_nights"] == 3
     assert res["arms"]["on"]["cramp_nights"] == 0 and res["p_value"] == 1.0
+
+
+# --- the appointment packet -----------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_the_packet_has_a_trial_page_only_when_the_diary_has_a_trial(
+    cli: Callable[..., Result], started: None, db_path: Path, tmp_path: Path
+) -> None:
+    start = date(2026, 10, 26)
+    fill(
+        db_path,
+        {start + timedelta(days=i): (int(i % 3 == 0), i % 2 == 0) for i in range(28)},
+    )
+    without = tmp_path / "without.pdf"
+    out(cli("report", "appointment", "-o", str(without)))
+    assert "Self-trial" not in pdf_text(without)
+    out(
+        cli(
+            "trial",
+            "plan",
+            "stretched",
+            "--pairs",
+            "2",
+            "--period-days",
+            "7",
+            "--washout-days",
+            "1",
+            "--start",
+            start.isoformat(),
+            "--seed",
+            "21",
+        )
+    )
+    packet = tmp_path / "with.pdf"
+    out(cli("report", "appointment", "-o", str(packet)))
+    text = " ".join(pdf_text(packet).split())
+    assert "Self-trial (N-of-1) of stretching before bed" in text
+    # CENT 2015 items: periods and lengths, washout, randomisation and seed, adherence,
+    # missing nights, per-period results, the effect with its CI
+    assert "2 pairs of 7 nights on and 7 nights off (28 nights)" in text
+    assert "washout night" in text
+    assert "Order drawn by chance (seed 21)" in text
+    assert "Kept to the plan" in text
+    assert "Not logged" in text
+    assert "Cramps per logged night, period by period" in text
+    assert "95% CI" in text
+    assert "CENT 2015" in text
+    assert "prove" not in text.replace("not proof", "")
