@@ -22,6 +22,7 @@ MIN_NIGHTS_FOR_RATE = 14  # as insights: fewer observed nights than this say too
 SIMULATIONS = 2000
 ALPHA = 0.05
 TARGET = 0.8
+LONGER_PERIODS = (14, 21, 28)  # tried when more pairs alone cannot reach TARGET
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Power:
     suggested_pairs: int | None  # the fewest pairs reaching TARGET, when this plan does not
     suggested_power: float | None
     max_pairs_power: float | None  # when even the most pairs allowed do not reach TARGET
+    # then the shortest plan with longer periods that does: (pairs, period_days, power)
+    longer: tuple[int, int, float] | None = None
 
 
 @lru_cache(maxsize=65536)
@@ -79,10 +82,10 @@ def plan_power(
     known = observed_nights >= MIN_NIGHTS_FOR_RATE and cramp_nights > 0
     rate = cramp_nights / observed_nights if known else ASSUMED_RATE
     per = episodes / cramp_nights if known else 1.0
-    counted = period_days - washout_days
 
-    def at(k: int) -> float:
-        return simulate(k * counted, rate, per, simulations=simulations, seed=seed)
+    def at(k: int, days: int = period_days) -> float:
+        nights = k * (days - washout_days)
+        return simulate(nights, rate, per, simulations=simulations, seed=seed)
 
     power = at(pairs)
     suggested = suggested_power = max_power = None
@@ -94,6 +97,20 @@ def plan_power(
                 break
         else:
             max_power = at(max_pairs) if max_pairs > pairs else power
+    longer = None
+    if max_power is not None:
+        # the plan with the fewest nights, of longer periods, that reaches TARGET
+        plans = sorted(
+            (k * days, k, days)
+            for days in LONGER_PERIODS
+            if days > period_days
+            for k in range(1, max_pairs + 1)
+        )
+        for _, k, days in plans:
+            value = at(k, days)
+            if value >= TARGET:
+                longer = (k, days, value)
+                break
     return Power(
         power,
         rate,
@@ -105,4 +122,5 @@ def plan_power(
         suggested,
         suggested_power,
         max_power,
+        longer,
     )

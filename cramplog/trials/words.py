@@ -78,9 +78,15 @@ def power_lines(p: Power, pairs: int) -> list[str]:
         else:
             lines.append(
                 f"That is under {present.percent(TARGET, 1)}, and even {MAX_PAIRS} pairs (the most "
-                f"allowed) would give only about {present.percent(p.max_pairs_power, 1)}: longer "
-                "periods help too, and a shorter trial can still show which way things lean."
+                f"allowed) would give only about {present.percent(p.max_pairs_power, 1)}. "
+                "A shorter trial can still show which way things lean."
             )
+            if p.longer is not None:
+                k, days, value = p.longer
+                lines.append(
+                    f"Longer periods help: {present.plural(k, 'pair')} of {days}-night periods "
+                    f"({k * 2 * days} nights) would give about {present.percent(value, 1)}."
+                )
     floor = smallest_randomization_p(pairs)
     if floor >= ALPHA:
         lines.append(
