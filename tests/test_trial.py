@@ -151,10 +151,10 @@ def test_a_change_after_the_first_night_is_recorded_and_shown(
     assert data["changes"] == [
         {"at": "2026-11-23", "what": "pairs 3 -> 4 (one more pair to be surer)"}
     ]
-    assert "Changed after it began, 2026-11-23: pairs 3 -> 4" in out(cli("trial", "show"))
+    assert "Recorded after it began, 2026-11-23: pairs 3 -> 4" in out(cli("trial", "show"))
     result = json.loads(out(cli("trial", "result", "--json")))
     assert result["changes"] == data["changes"]
-    assert "The schedule was changed after it began" in out(cli("trial", "result"))
+    assert "Recorded after it began, 2026-11-23: pairs 3 -> 4" in out(cli("trial", "result"))
 
 
 def test_before_its_first_night_a_plan_is_replaced_without_a_record(
@@ -483,3 +483,43 @@ def test_the_packet_has_a_trial_page_only_when_the_diary_has_a_trial(
     assert "95% CI" in text
     assert "CENT 2015" in text
     assert "prove" not in text.replace("not proof", "")
+
+
+def test_end_stops_the_running_trial_with_a_record_and_undo_brings_it_back(
+    cli: Callable[..., Result], started: None, db_path: Path
+) -> None:
+    nothing = cli("trial", "end")
+    assert nothing.exit_code == 2 and "no running trial" in nothing.stderr
+    out(cli("trial", "plan", "stretched", "--start", "2026-11-16", "--seed", "3"))
+    assert "Ended the self-trial of stretched." in out(cli("trial", "end", "--reason", "a fall"))
+    data = json.loads(out(cli("trial", "show", "--json")))
+    assert data["ended"] is True and data["tonight"] is None
+    assert data["changes"] == [{"at": "2026-11-23", "what": "ended early (a fall)"}]
+    assert "Self-trial" not in out(cli("day", "--water", "2L"))
+    assert "The trial was ended early" in out(cli("trial", "result"))
+    out(cli("trial", "plan", "stretched", "--seed", "4"))  # a new one may now be planned
+    out(cli("undo"))
+    out(cli("undo"))  # the day
+    out(cli("undo"))  # the end
+    data = json.loads(out(cli("trial", "show", "--json")))
+    assert data["ended"] is False and data["changes"] == [] and data["seed"] == 3
+
+
+def test_undo_of_a_change_restores_the_schedule(cli: Callable[..., Result], started: None) -> None:
+    out(cli("trial", "plan", "stretched", "--pairs", "3", "--start", "2026-11-16", "--seed", "4"))
+    before = json.loads(out(cli("trial", "show", "--json")))
+    out(
+        cli(
+            "trial",
+            "plan",
+            "stretched",
+            "--pairs",
+            "5",
+            "--start",
+            "2026-11-16",
+            "--change",
+            "longer",
+        )
+    )
+    out(cli("undo"))
+    assert json.loads(out(cli("trial", "show", "--json"))) == before

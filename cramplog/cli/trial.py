@@ -211,7 +211,7 @@ def show(diary: Diary, as_json: bool) -> None:
         )
         click.echo(f"{p.pair:>4}  {p.arm:<4} {present.span(p.start, p.end)}{mark}")
     for c in data["changes"]:
-        click.echo(present.terminal(f"Changed after it began, {c['at']}: {c['what']}"))
+        click.echo(present.terminal(f"Recorded after it began, {c['at']}: {c['what']}"))
     if line:
         click.echo(line)
     elif data["ended"]:
@@ -240,20 +240,39 @@ def result(diary: Diary, as_json: bool) -> None:
         name = store.factor_name(t)
         changes = store.changes_of(t)
         seed = t.seed
+        ended = t.ended_at is not None
     res = analysis.result(s, nights)
     finished = last >= s.end
     if as_json:
-        click.echo(json.dumps(result_dict(name, s, seed, res, changes, finished), indent=2))
+        data = result_dict(name, s, seed, res, changes, finished)
+        data["ended"] = ended
+        click.echo(json.dumps(data, indent=2))
         return
     click.echo(
         f"Self-trial of {words.habit(name)}, {present.day(s.start)} to {present.day(s.end)}."
     )
-    for text in words.result_lines(name, res, s, finished):
+    for text in words.result_lines(name, res, s, finished, ended):
         click.echo(text)
     for c in changes:
-        click.echo(
-            present.terminal(f"The schedule was changed after it began, {c['at']}: {c['what']}")
-        )
+        click.echo(present.terminal(f"Recorded after it began, {c['at']}: {c['what']}"))
+
+
+@trial.command("end")
+@click.option("--reason", metavar="TEXT", help="Why it ends early (recorded with the result).")
+@pass_diary
+def end(diary: Diary, reason: str | None) -> None:
+    """End the running trial early; its nights so far stay and can still be analysed."""
+    from cramplog import journal
+    from cramplog.trials import store
+
+    with diary.writing("ended the trial") as session:
+        current, _ = clock(session)
+        t = store.end(session, tonight=current.date(), now=current, reason=reason)
+        name = store.factor_name(t)
+        journal.describe(session, f"ended the trial of {name}")
+    click.echo(
+        f"Ended the self-trial of {name}. See: cramplog trial result. Undo with: cramplog undo"
+    )
 
 
 def result_dict(

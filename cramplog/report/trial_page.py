@@ -40,7 +40,7 @@ def trial_pages(inputs: Inputs, t: TrialSummary) -> list[Page]:
     if t.changes:
         for c in t.changes:
             page.text(
-                present.terminal(f"Changed after it began, {c['at']}: {c['what']}"), bold=True
+                present.terminal(f"Recorded after it began, {c['at']}: {c['what']}"), bold=True
             )
     else:
         page.text("The schedule was not changed after the first night.")
@@ -79,7 +79,7 @@ def trial_pages(inputs: Inputs, t: TrialSummary) -> list[Page]:
     page.space(0.1)
     pages = [page]
     closing = [
-        *words.result_lines(t.factor, res, s, t.finished),
+        *words.result_lines(t.factor, res, s, t.finished, t.ended),
         "One person's trial answers a question about that person; it suggests, it does not "
         f"diagnose. {CENT}",
     ]

@@ -264,6 +264,21 @@ def _change(
     return trial
 
 
+def end(session: Session, *, tonight: date, now: datetime, reason: str | None) -> Trial:
+    """End the running trial early (it stays, with its nights so far, and says it ended)."""
+    trial = latest_trial(session)
+    if trial is None or not running(trial, tonight):
+        raise InputError("trial end", "there is no running trial", "plan one: cramplog trial plan")
+    trial.ended_at = now
+    if trial.start < tonight:  # a trial that has begun keeps a record of why it stopped
+        entries = changes_of(trial)
+        why = f" ({reason.strip()})" if reason and reason.strip() else ""
+        entries.append({"at": now.date().isoformat(), "what": f"ended early{why}"})
+        trial.changes = json.dumps(entries)
+    session.flush()
+    return trial
+
+
 def trial_nights(session: Session, trial: Trial, last_night: date) -> list[TrialNight]:
     """Every night of the trial up to `last_night`, with what the diary records about it."""
     s = schedule_of(trial)

@@ -101,13 +101,17 @@ def _rate(value: Any) -> str:
     return present.number(value, 2)
 
 
-def result_lines(name: str, res: dict[str, Any], s: Schedule, finished: bool) -> list[str]:
+def result_lines(
+    name: str, res: dict[str, Any], s: Schedule, finished: bool, ended: bool = False
+) -> list[str]:
     on, off = res["arms"]["on"], res["arms"]["off"]
     what = habit(name)
     lines = []
     planned = on["nights_planned"] + off["nights_planned"]
     logged = on["nights_observed"] + off["nights_observed"]
-    if not finished:
+    if ended and not finished:
+        lines.append("The trial was ended early: these are the nights it ran.")
+    elif not finished:
         lines.append(
             f"The trial is not finished (its last night is {present.day(s.end)}): these "
             "figures will change."
