@@ -51,7 +51,7 @@ def trial_pages(inputs: Inputs, t: TrialSummary) -> list[Page]:
         kept = (
             present.UNKNOWN
             if arm["adherence"] is None
-            else f"{present.percent(arm['adherence'], 1)} of {arm['factor_recorded_nights']}"
+            else f"{present.fraction(arm['adherence'])} of {arm['factor_recorded_nights']}"
         )
         rows.append(
             [

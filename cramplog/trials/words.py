@@ -53,39 +53,39 @@ def plan_lines(name: str, s: Schedule, seed: int) -> list[str]:
 def power_lines(p: Power, pairs: int) -> list[str]:
     if p.rate_from_diary:
         basis = (
-            f"this diary's own base rate: cramps on {present.percent(p.base_rate, 1)} of "
+            f"this diary's own base rate: cramps on {present.fraction(p.base_rate)} of "
             f"{present.plural(p.observed_nights, 'logged night')} in the 90 nights before it "
             f"starts, {p.cramps_per_cramp_night:.1f} cramps per cramp night"
         )
     else:
         basis = (
-            f"an assumed base rate of cramps on {present.percent(p.base_rate, 1)} of nights "
+            f"an assumed base rate of cramps on {present.fraction(p.base_rate)} of nights "
             f"(the diary has {present.plural(p.observed_nights, 'logged night')} in the 90 "
             f"before it starts, too few to know its own), one cramp per cramp night"
         )
     lines = [
-        f"Chance of detecting a halving of cramp nights: about {present.percent(p.power, 1)} "
+        f"Chance of detecting a halving of cramp nights: about {present.fraction(p.power)} "
         f"({p.simulations:,} simulated trials, seed {p.seed}, with {basis}, every night "
         f"logged; detected means the exact rate test gives p < {ALPHA:g})."
     ]
     if p.power < TARGET:
         if p.suggested_pairs is not None:
             lines.append(
-                f"That is under {present.percent(TARGET, 1)}: "
+                f"That is under {present.fraction(TARGET)}: "
                 f"{present.plural(p.suggested_pairs, 'pair')} would give about "
-                f"{present.percent(p.suggested_power, 1)}."
+                f"{present.fraction(p.suggested_power)}."
             )
         else:
             lines.append(
-                f"That is under {present.percent(TARGET, 1)}, and even {MAX_PAIRS} pairs (the most "
-                f"allowed) would give only about {present.percent(p.max_pairs_power, 1)}. "
+                f"That is under {present.fraction(TARGET)}, and even {MAX_PAIRS} pairs (the most "
+                f"allowed) would give only about {present.fraction(p.max_pairs_power)}. "
                 "A shorter trial can still show which way things lean."
             )
             if p.longer is not None:
                 k, days, value = p.longer
                 lines.append(
                     f"Longer periods help: {present.plural(k, 'pair')} of {days}-night periods "
-                    f"({k * 2 * days} nights) would give about {present.percent(value, 1)}."
+                    f"({k * 2 * days} nights) would give about {present.fraction(value)}."
                 )
     floor = smallest_randomization_p(pairs)
     if floor >= ALPHA:
@@ -95,6 +95,10 @@ def power_lines(p: Power, pairs: int) -> list[str]:
             f"{pairs_needed_for_randomization()} pairs."
         )
     return lines
+
+
+def _p(p: float | None) -> str:
+    return present.DASH if p is None else present.p_value(p)
 
 
 def _rate(value: Any) -> str:
@@ -130,7 +134,7 @@ def result_lines(
     rp = res["randomization_p"]
     if rp is not None:
         text = (
-            f"Randomisation test: {present.p_text(rp)} (the share of all "
+            f"Randomisation test: {_p(rp)} (the share of all "
             f"{2**s.pairs:,} orders the draw could have made that give a difference at least "
             "this large)."
         )
@@ -150,7 +154,7 @@ def result_lines(
             f"{_rate(d_on['rate'])} cramps per logged night with {what} "
             f"({d_on['nights_observed']} nights) against {_rate(d_off['rate'])} without "
             f"({d_off['nights_observed']}), {present.ratio(done['rate_ratio'])} times the rate "
-            f"({_ci(done)}; {present.p_text(done['p_value'])})."
+            f"({_ci(done)}; {_p(done['p_value'])})."
         )
     return lines
 
@@ -178,7 +182,7 @@ def _verdict(res: dict[str, Any], what: str) -> list[str]:
     else:
         head = (
             f"Cramps per logged night, on over off: {present.ratio(res['rate_ratio'])} times "
-            f"the rate ({_ci(res)}; {present.p_text(res['p_value'])}, exact rate test)"
+            f"the rate ({_ci(res)}; {_p(res['p_value'])}, exact rate test)"
         )
     if res["p_value"] < ALPHA:
         lower = res["rate_ratio"] is not None and res["rate_ratio"] < 1
@@ -199,7 +203,7 @@ def _verdict(res: dict[str, Any], what: str) -> list[str]:
         risk = (
             f" Cramp nights, on over off: {present.ratio(rr)} times as often (95% CI "
             f"{present.ratio(res['risk_ci_low'])} to {present.ratio(res['risk_ci_high'])}; "
-            f"Fisher {present.p_text(res['fisher_p'])})."
+            f"Fisher {_p(res['fisher_p'])})."
         )
     return [head + "." + risk, tail]
 
@@ -211,7 +215,7 @@ def _adherence(on: dict[str, Any], off: dict[str, Any]) -> str:
             parts.append(f"{label} nights: not recorded")
         else:
             parts.append(
-                f"{present.percent(arm['adherence'], 1)} of {label} nights where it was "
+                f"{present.fraction(arm['adherence'])} of {label} nights where it was "
                 f"recorded ({arm['factor_recorded_nights']})"
             )
     missing = on["factor_unrecorded_nights"] + off["factor_unrecorded_nights"]
