@@ -523,3 +523,26 @@ def test_undo_of_a_change_restores_the_schedule(cli: Callable[..., Result], star
     )
     out(cli("undo"))
     assert json.loads(out(cli("trial", "show", "--json"))) == before
+
+
+@pytest.mark.parametrize(
+    ("counts", "says"),
+    [
+        ((2, 18, 9, 18), "could be chance"),  # p 0.065
+        ((3, 20, 12, 22), "Borderline"),  # p 0.038, CI 0.050 to 1.02
+        ((1, 30, 14, 30), "seldom come by chance alone"),
+        ((14, 30, 1, 30), "went with more cramps"),
+    ],
+)
+def test_the_verdict_respects_the_uncertainty(counts: tuple[int, ...], says: str) -> None:
+    from cramplog.trials.analysis import night_risk, rate_test
+    from cramplog.trials.words import _verdict
+
+    x_on, t_on, x_off, t_off = counts
+    res = {
+        **rate_test(x_on, t_on, x_off, t_off),
+        **night_risk(min(x_on, t_on), t_on, min(x_off, t_off), t_off),
+    }
+    text = " ".join(_verdict(res, "stretching before bed"))
+    assert says in text
+    assert "prove" not in text.replace("not proof", "")

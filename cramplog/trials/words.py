@@ -184,7 +184,17 @@ def _verdict(res: dict[str, Any], what: str) -> list[str]:
             f"Cramps per logged night, on over off: {present.ratio(res['rate_ratio'])} times "
             f"the rate ({_ci(res)}; {_p(res['p_value'])}, exact rate test)"
         )
-    if res["p_value"] < ALPHA:
+    includes_one = (
+        res["ci_low"] is not None
+        and res["ci_low"] <= 1.0
+        and (res["ci_high"] is None or res["ci_high"] >= 1.0)
+    )
+    if res["p_value"] < ALPHA and includes_one:
+        tail = (
+            f"Borderline: p is below {ALPHA:g} but the 95% CI still includes 1 (no difference), "
+            "so this could still be chance."
+        )
+    elif res["p_value"] < ALPHA:
         lower = res["rate_ratio"] is not None and res["rate_ratio"] < 1
         direction = "fewer" if lower else "more"
         tail = (
