@@ -546,3 +546,23 @@ def test_the_verdict_respects_the_uncertainty(counts: tuple[int, ...], says: str
     text = " ".join(_verdict(res, "stretching before bed"))
     assert says in text
     assert "prove" not in text.replace("not proof", "")
+
+
+def test_the_period_chart_draws_short_long_and_empty_trials(tmp_path: Path) -> None:
+    from cramplog.charts.trial import trial_periods
+    from cramplog.trials.analysis import per_period
+    from cramplog.trials.schedule import make_schedule
+    from cramplog.trials.store import TrialNight
+
+    for pairs in (1, 16):
+        s = make_schedule(date(2026, 1, 5), pairs, 7, 1, 2)
+        nights = [
+            TrialNight(n, i % 5 != 0, i % 3, None)
+            for i, n in enumerate(n for p in s.periods() for n in p.nights())
+        ]
+        fig = trial_periods(per_period(s, nights), "stretching before bed")
+        texts = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels()]
+        assert len(texts) == 2 * pairs
+        fig.savefig(tmp_path / f"{pairs}.png")
+    empty = trial_periods(per_period(make_schedule(date(2026, 1, 5), 2, 7, 1, 2), []), "x")
+    assert "No counted night" in " ".join(t.get_text() for t in empty.texts)

@@ -38,10 +38,18 @@ def trial_periods(
         hatch, face = _ARM_LOOK[p["arm"]]
         if p["rate"] is None:
             ax.text(
-                xi, top * 0.03, "none\nlogged", ha="center", va="bottom", fontsize=7, color=DARK
+                xi,
+                top * 0.03,
+                "none\nlogged",
+                ha="center",
+                va="bottom",
+                fontsize=7 if len(periods) <= 12 else 4.5,
+                color=DARK,
             )
             continue
         ax.bar(xi, p["rate"], width=0.7, facecolor=face, edgecolor=INK, hatch=hatch, linewidth=0.8)
+        if len(periods) > 12:  # too narrow for a figure over each bar: the axis gives it
+            continue
         ax.text(
             xi,
             p["rate"] + top * 0.02,
@@ -50,12 +58,15 @@ def trial_periods(
             va="bottom",
             fontsize=7,
         )
-    labels = [
-        f"pair {p['pair']} {p['arm']}\n{present.day_month(p['start'])}\n"
-        f"n = {p['nights_observed']} of {p['nights_so_far']}"
-        for p in periods
-    ]
-    ax.set_xticks(x, labels, fontsize=7)
+    if len(periods) <= 12:
+        labels = [
+            f"pair {p['pair']} {p['arm']}\n{present.day_month(p['start'])}\n"
+            f"n = {p['nights_observed']} of {p['nights_so_far']}"
+            for p in periods
+        ]
+    else:  # many narrow bars: pair and arm only, the dates are in the table of periods
+        labels = [f"{p['pair']}\n{p['arm']}\n{p['nights_observed']}" for p in periods]
+    ax.set_xticks(x, labels, fontsize=7 if len(periods) <= 12 else 5.5)
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.set_ylim(0, top * 1.2)
     ax.set_ylabel("cramps per logged night")
