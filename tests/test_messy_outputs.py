@@ -543,3 +543,9 @@ def test_trial_over_a_messy_diary_counts_what_the_diary_holds(
                 expected[k] += counts[k]
         got = {k: res["arms"][arm][k] for k in expected}
         assert got == expected, (arm, got, expected)
+    if key == "no-woke":  # the packet's trial page over a messy diary, once
+        packet = tmp_path / "packet.pdf"
+        assert_clean(run(path, "report", "appointment", "-o", str(packet)), "report appointment")
+        text = pdf_text(packet)
+        assert "Self-trial (N-of-1)" in text
+        assert_no_missing_words(text, "the packet's trial page")
