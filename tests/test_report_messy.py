@@ -245,7 +245,7 @@ def test_calendar_starts_at_the_first_logged_night(tmp_path: Path) -> None:
     ax = fig.get_axes()[0]
     months = [t.get_text() for t in ax.get_yticklabels()]
     assert months == ["Oct 2026", "Nov 2026"]
-    squares = sum(len(c.get_paths()) for c in ax.collections)
+    squares = sum(len(c.get_offsets()) for c in ax.collections)
     assert squares == 35  # 13 nights of October from the 19th, 22 of November
     assert len(ax.collections) <= 3  # one collection per kind of night, not a patch each
 
