@@ -124,7 +124,9 @@ def morning_checkin(diary: Diary) -> None:
     question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))
-        click.echo(f"Already logged for that night: {len(already)} cramp(s) (ID {ids}).")
+        click.echo(
+            f"Already logged for that night: {present.plural(len(already), 'cramp')} (ID {ids})."
+        )
         question = "Any more cramps that night to add? (a number; 0 or no if none)"
     click.echo("Enter skips any question and leaves it unknown.")
     count = _ask(question, _cramp_count)
