@@ -14,7 +14,7 @@ from conftest import row_counts
 BAD = [
     (["log", "11"], "severity", "0-10"),
     (["log", "-1"], "severity", "0-10"),  # click reads -1 as an option: still one clear line
-    (["log", "x"], "SEVERITY", "integer"),
+    (["log", "x"], "severity", "six or 6/10"),
     (["log", "5", "--site", "knee"], "--site", "toes/foot/arch/calf/thigh/other"),
     (["log", "5", "--side", "up"], "--side", "left/right/both"),
     (["log", "5", "--sign", "itchy"], "--sign", "swelling"),

@@ -142,7 +142,7 @@ def morning_checkin(diary: Diary) -> None:
             )
         severity = _ask(
             f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",
-            lambda t: ops.check_severity(units.parse_count(t, "severity", 10)),
+            lambda t: units.parse_severity(t),
         )
         site = _ask(
             f"{label}where? ({'/'.join(SITES)}){skip}",

@@ -117,7 +117,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 
 
 @click.command()
-@click.argument("severity", required=False, type=int)
+@click.argument("severity", required=False)
 @click.option(
     "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
 )
@@ -143,7 +143,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @pass_diary
 def log(
     diary: Diary,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -183,7 +183,7 @@ def log(
     from cramplog import journal, timeutil, units
     from cramplog.trials.tonight import tonight_line
 
-    ops.check_severity(severity)
+    severity = units.parse_severity(severity)
     while True:
         try:
             with diary.writing("log cramp") as session:
@@ -539,7 +539,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
-@click.option("--severity", type=int)
+@click.option("--severity", help="0-10: 6, six or 6/10.")
 @click.option("--at", "when", metavar="WHEN")
 @click.option("--site")
 @click.option("--side")
@@ -555,7 +555,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 def edit(
     diary: Diary,
     episode_id: int,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -580,7 +580,7 @@ def edit(
                 e = ops.edit_episode(
                     session,
                     episode_id,
-                    severity=severity,
+                    severity=units.parse_severity(severity, "--severity"),
                     at=at,
                     site=site,
                     side=side,
