@@ -239,3 +239,12 @@ def test_control_characters_typed_back_in_an_error_stay_one_escaped_line(cli, ty
     line = r.stderr.rstrip("\n")
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
     assert typed.encode("unicode_escape", "backslashreplace").decode() in line
+
+
+def test_a_word_left_over_says_what_to_type_instead(cli) -> None:
+    r = cli("log", "5", "--woke", "yes")
+    assert r.exit_code == 2
+    assert "type --woke for yes and --no-woke for no" in r.output
+    r = cli("day", "--water", "6", "glasses")
+    assert r.exit_code == 2 and "needs quotes, e.g. --water '6 glasses'" in r.output
+    assert "Logged" not in cli("list").output  # nothing written
