@@ -261,6 +261,7 @@ def test_guided_checkin_leaves_skipped_answers_unknown(cli) -> None:
     assert r.exit_code == 0, r.output
     (e,) = json.loads(cli("list", "--json").output)["episodes"]
     assert e["at"] == "2026-11-23T04:00+00:00"  # the time was asked again, not invented
+    assert "The time says which night the cramp belongs to, so it is needed" in r.output
     assert [e[k] for k in ("severity", "site", "side", "minutes", "woke")] == [None] * 5
     assert e["signs"] == ["numbness"]
 
@@ -276,12 +277,13 @@ def test_guided_checkin_adds_to_a_night_that_has_cramps_without_losing_answers(c
 
 
 def test_guided_checkin_with_no_cramps_marks_the_night_and_reasks_bad_answers(cli) -> None:
-    answers = "\n".join(["0", "lots", "2L", "", "", "", "", ""]) + "\n"
+    answers = "\n".join(["nope", "lots", "2L", "none", "", "", "", ""]) + "\n"
     r = cli("log", "--guided", input=answers)
     assert r.exit_code == 0, r.output
     assert "cannot read 'lots'" in r.output
     data = json.loads(cli("list", "--json").output)
     assert data["cramp_free_nights"] == ["2026-11-22"] and data["days"][0]["water_ml"] == 2000
+    assert data["days"][0]["exercise_minutes"] == 0  # "none", as the question offers
 
 
 def test_export_says_what_it_contains(cli, tmp_path: Path) -> None:
