@@ -509,7 +509,7 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
 
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     """One cramp in full."""
@@ -540,16 +540,16 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
 @click.option("--severity", help="0-10: 6, six or 6/10.")
-@click.option("--at", "when", metavar="WHEN")
-@click.option("--site")
-@click.option("--side")
-@click.option("--minutes", metavar="M")
-@click.option("--woke/--no-woke", default=None)
-@click.option("--relief")
+@click.option("--at", "when", metavar="WHEN", help="A new time: 03:10, yesterday 23:40, 2h ago.")
+@click.option("--site", help="toes/foot/arch/calf/thigh/other.")
+@click.option("--side", help="left/right/both.")
+@click.option("--minutes", metavar="M", help="How long it lasted: 90s, 2m, 1m30s.")
+@click.option("--woke/--no-woke", default=None, help="Whether it woke you.")
+@click.option("--relief", help="What helped ('' clears).")
 @click.option(
     "--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears."
 )
-@click.option("--note")
+@click.option("--note", help="A note ('' clears).")
 @fold_option
 @pass_diary
 def edit(

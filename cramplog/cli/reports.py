@@ -296,7 +296,9 @@ def _chart_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str
     help="File to write: .png, .svg or .pdf.",
 )
 @click.option("--weeks", type=int, default=None, help="Weeks to cover, ending last night.")
-@FORCE
+@click.option(
+    "--force", is_flag=True, help="Replace the -o file if it exists (never a symbolic link)."
+)
 @pass_diary
 def chart(diary: Diary, name: str, output: Path, weeks: int | None, force: bool) -> None:
     """One chart as PNG, SVG or PDF. NAME is one of: trend, calendar, time_of_night,

@@ -73,7 +73,7 @@ def shoes_edit(
 
 
 @shoes.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def shoes_list(diary: Diary, as_json: bool) -> None:
     """The pairs you have named."""
@@ -112,7 +112,7 @@ def meds() -> None:
     "--as-needed", is_flag=True, help="Taken only when needed (log doses with meds take)."
 )
 @click.option("--alias", "aliases", multiple=True, help="A brand name you use for it (repeatable).")
-@click.option("--note")
+@click.option("--note", help="A note about this medicine.")
 @pass_diary
 def meds_add(
     diary: Diary,
@@ -327,7 +327,7 @@ def meds_take(diary: Diary, name: str, when: str | None) -> None:
 
 
 @meds.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def meds_list(diary: Diary, as_json: bool) -> None:
     """Your medicines; those reported with night cramps are marked, with their source."""
@@ -382,7 +382,7 @@ def profile() -> None:
 
 
 @profile.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def profile_show(diary: Diary, as_json: bool) -> None:
     """Your profile, with the source for each condition's link to cramps."""
@@ -424,8 +424,8 @@ def profile_show(diary: Diary, as_json: bool) -> None:
 
 
 @profile.command("set")
-@click.option("--birth-year", type=int)
-@click.option("--name")
+@click.option("--birth-year", type=int, help="e.g. 1958: the age shown on the packet.")
+@click.option("--name", help="Your name, shown on the reports.")
 @click.option(
     "--condition", "add", multiple=True, help="Add a condition, in your words (repeatable)."
 )
@@ -491,7 +491,7 @@ def config() -> None:
 
 
 @config.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def config_show(diary: Diary, as_json: bool) -> None:
     """Every setting, its value, and what it means."""
