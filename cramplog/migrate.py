@@ -33,7 +33,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", script_location())
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # The option goes through configparser interpolation: a "%" (a socket folder in a
+        # PostgreSQL URL is percent-encoded, host=%2Ftmp) must be doubled to survive it.
+        url = engine.url.render_as_string(hide_password=False)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         cfg.attributes["engine"] = engine
     return cfg
 
