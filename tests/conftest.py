@@ -39,6 +39,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("diary_engine", ["sqlite", "postgresql"], indirect=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # `-m postgres` selects everything that needs the server (.ci/run runs it as its own step).
+    for item in items:
+        param = getattr(getattr(item, "callspec", None), "params", {}).get("diary_engine")
+        if param == "postgresql" or "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """One PostgreSQL server for the whole session (about 3 s to initdb and start)."""

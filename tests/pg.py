@@ -108,8 +108,18 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
+    def connect(self, url: str, **options: object) -> object:
+        """A psycopg connection to the database of `url` (to look behind cramplog's back)."""
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        return psycopg.connect(host=str(self.socket_dir), dbname=name, user=SUPERUSER, **options)
+
     def drop_database(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
         with self._admin() as conn:  # type: ignore[attr-defined]
             # FORCE: a test that failed may have left a connection open.
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
