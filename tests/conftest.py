@@ -77,8 +77,17 @@ def diary_engine(
     run, where CRAMPLOG_DB names an empty PostgreSQL database instead."""
     name = getattr(request, "param", "sqlite")
     if name == "postgresql":
-        monkeypatch.setenv("CRAMPLOG_DB", request.getfixturevalue("pg_url"))
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.copy_of("head", _upgrade)  # an empty diary at head: no migration per test
+        request.addfinalizer(lambda: server.drop_database(url))
+        monkeypatch.setenv("CRAMPLOG_DB", url)
     return name
+
+
+def _upgrade(url: str) -> None:
+    from cramplog.db import open_engine
+
+    open_engine(url).dispose()
 
 
 @pytest.fixture

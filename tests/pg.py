@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,9 @@ class PgServer:
     bindir: Path
     prefix: list[str]
     _names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Databases built once and copied per test (CREATE DATABASE ... TEMPLATE, ~0.1 s): name
+    # -> database. A copy costs a tenth of running the migrations again.
+    templates: dict[str, str] = field(default_factory=dict)
 
     @property
     def socket_dir(self) -> Path:
@@ -107,6 +111,17 @@ class PgServer:
         with self._admin() as conn:  # type: ignore[attr-defined]
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
+
+    def copy_of(self, template: str, build: Callable[[str], None]) -> str:
+        """A new database holding what `build(url)` wrote into the template `template`
+        (built on first use). The template is left alone: only copies are handed out."""
+        from sqlalchemy.engine import make_url
+
+        if template not in self.templates:
+            url = self.new_database()
+            build(url)
+            self.templates[template] = str(make_url(url).database)
+        return self.new_database(template=self.templates[template])
 
     def connect(self, url: str, **options: object) -> object:
         """A psycopg connection to the database of `url` (to look behind cramplog's back)."""
