@@ -28,14 +28,13 @@ and the baseline too).
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from cramplog import stats
+from cramplog import present, stats
 
 if TYPE_CHECKING:
     from cramplog.frame import Nightly
@@ -407,10 +406,6 @@ _ACTIVITY_NAMES = {
 }
 
 
-def _litres(ml: float) -> str:
-    return f"{ml / 1000:g} L"
-
-
 def factor_phrase(name: str, settings: dict[str, Any] | None = None) -> Phrase:
     """Plain words for an exposure column (DESIGN.md "Default exposures"), `:lag1` included."""
     settings = settings or {}
@@ -423,7 +418,9 @@ def factor_phrase(name: str, settings: dict[str, Any] | None = None) -> Phrase:
 
 
 def _base_phrase(name: str, settings: dict[str, Any]) -> Phrase:
-    water = _litres(float(settings.get("low_water_ml", 1500)))
+    water = present.water_limit(
+        float(settings.get("low_water_ml", 1500)), str(settings.get("units", "metric"))
+    )
     sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
     fixed = {
         "low_water": Phrase(
@@ -473,18 +470,8 @@ def _base_phrase(name: str, settings: dict[str, Any]) -> Phrase:
     return Phrase(f"with {name}", f"with {name}", f"without {name}", name)
 
 
-def _ratio_text(value: float) -> str:
-    """Two significant figures, plainly: 0.35, 2.8, 12."""
-    if value < 0.995:
-        return f"{value:.2g}"
-    if value < 9.95:
-        return f"{value:.1f}"
-    return f"{value:.0f}"
-
-
-def percent(k: int, n: int) -> str:
-    """k of n as a whole percentage, halves rounded up (5 of 8 is 63%, as on paper)."""
-    return f"{math.floor(100.0 * k / n + 0.5)}%"
+_ratio_text = present.ratio
+percent = present.percent
 
 
 def _nights(n: int) -> str:
@@ -531,7 +518,9 @@ def is_finding(factor: dict[str, Any], q_below: float = FINDING_Q) -> bool:
 
 def _noun(name: str, settings: dict[str, Any]) -> str:
     """A short person-readable name of one exposure column, "(the day before)" excluded."""
-    water = _litres(float(settings.get("low_water_ml", 1500)))
+    water = present.water_limit(
+        float(settings.get("low_water_ml", 1500)), str(settings.get("units", "metric"))
+    )
     sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
     fixed = {
         "low_water": f"less than {water} of water",
@@ -664,13 +653,43 @@ def _lag_copies(names: list[str], matrix: np.ndarray) -> set[int]:
 def _identical_groups(names: list[str], matrix: np.ndarray, skip: set[int]) -> list[list[int]]:
     """Columns with the same known/unknown pattern and the same values on every compared
     night, grouped (each group in the frame's order; groups in order of their first column).
-    Identical columns give identical tables: one test, not two."""
+    Identical columns give identical tables: one test, not two.
+
+    A column that never varies (every known night "no", or every one "yes") stays a row of
+    its own: two factors that simply never happened are not "the same nights". The exception
+    is a general column that is one specific one by construction (the only tight pair and
+    "tight shoes", the only listed medicine and "a listed medicine")."""
     codes = np.where(np.isnan(matrix), 2, matrix).astype(np.int8)
-    groups: dict[bytes, list[int]] = {}
+    groups: dict[bytes | int, list[int]] = {}
     for j in range(len(names)):
-        if j not in skip:
-            groups.setdefault(codes[:, j].tobytes(), []).append(j)
+        if j in skip:
+            continue
+        pattern = codes[:, j].tobytes()
+        known = codes[:, j][codes[:, j] != 2]
+        if known.size and known.min() != known.max():
+            groups.setdefault(pattern, []).append(j)
+            continue
+        # A constant column joins a constant group only when it is that one column by
+        # construction, and no second column of the same kind could be the one.
+        homes = [
+            g
+            for key, g in groups.items()
+            if isinstance(key, int)
+            and codes[:, key].tobytes() == pattern
+            and _one_by_construction(names[key], names[j])
+        ]
+        if len(homes) == 1:
+            homes[0].append(j)
+        else:
+            groups[j] = [j]
     return list(groups.values())
+
+
+def _one_by_construction(first: str, second: str) -> bool:
+    """Whether `second` (a general column) is `first` (a specific one) for a structural
+    reason: a pair and "tight shoes" when it is the only tight pair, and the like."""
+    (a, a_lag), (b, b_lag) = _split_lag(first), _split_lag(second)
+    return a_lag == b_lag and (a.partition(":")[0], b) in _SAME_AS_SPECIFIC
 
 
 def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[str, Any]]:
@@ -735,7 +754,22 @@ def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[s
         row["finding"] = bool(row["enough_data"] and q is not None and q < q_below)
         name = row["factor"] + (LAG_SUFFIX if row["lag"] else "")
         row["sentence"] = _factor_sentence(row, factor_phrase(name, settings))
+        if row["same_as"]:
+            note = _same_nights_note(row["same_as"], settings)
+            head, chance, _ = row["sentence"].partition(" This could be chance.")
+            row["sentence"] = f"{head} {note}{chance}"
     return rows
+
+
+def _same_nights_note(others: list[str], settings: dict[str, Any]) -> str:
+    """Says which other columns a merged row stands for, so a sentence quoted on its own
+    (the weekly report's findings) still names them all."""
+    nouns = []
+    for name in others:
+        base, lagged = _split_lag(name)
+        nouns.append(_noun(base, settings) + (" the day before" if lagged else ""))
+    joined = ", ".join(nouns[:-1]) + " and " + nouns[-1] if len(nouns) > 1 else nouns[0]
+    return f"The same nights as {joined}, so the diary cannot tell which of them matters."
 
 
 def insights(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str, Any]:
@@ -963,10 +997,10 @@ def _compare(out: _Outcomes, what: str, when: date, kind: str, need: int) -> dic
 def _change_sentence(row: dict[str, Any], kind: str, need: int) -> str:
     what = row["what"][0].upper() + row["what"][1:]
     when = date.fromisoformat(row["date"])
-    head = f"{what} on {when:%a} {when.day} {when:%b %Y}"
+    head = f"{what} on {present.day(when)}"
     if kind == "medicine" and row["what"].startswith("stopped"):
         last = when - timedelta(days=1)
-        head = f"{what} (last taken {last:%a} {last.day} {last:%b %Y})"
+        head = f"{what} (last taken {present.day(last)})"
     caveat = (
         " Other things may have changed at the same time; a diary cannot prove the "
         f"{'medicine' if kind == 'medicine' else 'habit'} was the cause."

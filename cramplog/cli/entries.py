@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary, pass_diary
 from cramplog.cli.shared import ask_fold, clock, on_terminal
 from cramplog.present.diary import day_line, episode_line
@@ -243,7 +244,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
             )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
-    click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. {diary.undo_hint}")
+    click.echo(f"Night of {present.day(which)}: no cramps. {diary.undo_hint}")
 
 
 @click.command()
@@ -344,7 +345,7 @@ def day(
         )
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
-    click.echo(f"Day {timeutil.friendly_date(which)}: {line}. {diary.undo_hint}")
+    click.echo(f"Day {present.day(which)}: {line}. {diary.undo_hint}")
 
 
 def episode_dict(e: Episode) -> dict[str, Any]:
@@ -442,8 +443,7 @@ def list_(
 
 
 def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
-    from cramplog import present
-    from cramplog.timeutil import friendly_date, zone
+    from cramplog.timeutil import zone
 
     if first is None:
         candidates = [e.night for e in found] + free
@@ -464,7 +464,7 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
         if night in by_night:
             observed += 1
             for i, e in enumerate(by_night[night]):
-                label = friendly_date(night) if i == 0 else ""
+                label = present.day(night) if i == 0 else ""
                 local = e.at.astimezone(zone(e.tz))
                 where = present.where(e.site, e.side, missing="?") if e.site or e.side else "?"
                 extra = list(e.sign_list)
@@ -488,9 +488,9 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
                 click.echo(present.terminal(row.format(*cells)))
         elif night in free_set:
             observed += 1
-            click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
+            click.echo(f"{present.day(night):<17} {'':>4}  no cramps")
         else:
-            click.echo(f"{friendly_date(night):<17} {'':>4}  (not logged)")
+            click.echo(f"{present.day(night):<17} {'':>4}  (not logged)")
         night += timedelta(days=1)
     click.echo(f"{observed} of {present.plural(total, 'night')} logged. ? = not recorded.")
 
@@ -509,7 +509,6 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    from cramplog import present
 
     click.echo(f"Cramp {e.id}: {episode_line(e)}")
     # What was not recorded is left out (never shown as "no"): the line above names what was.
@@ -629,7 +628,8 @@ def undo(diary: Diary) -> None:
         click.echo("Nothing to undo.")
         return
     assert when is not None
-    click.echo(f"Undone: {summary} (from {when.astimezone():%a %d %b %H:%M}).")
+    local = when.astimezone()
+    click.echo(f"Undone: {summary} (from {present.short_day(local)} {local:%H:%M}).")
 
 
 COMMANDS = [log, none, day, list_, show, edit, delete, restore, undo]
