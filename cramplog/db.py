@@ -13,11 +13,9 @@ The `.db` file alone is the diary after every command: file engines use no conne
 each session's connection closes when it ends, and SQLite checkpoints the write-ahead log into
 the file when the last connection closes. WAL stays on for concurrency (two terminals logging).
 
-A PostgreSQL database (a clinic's or a study's, `cramplog[postgres]`) runs the same code. It has
-no file to identify or copy: `schema_version` reads its catalogue in one query, and a writing
-transaction takes a transaction-level advisory lock first, so cramplog's writers queue one after
-another exactly as SQLite's BEGIN IMMEDIATE makes them (a read-then-write such as "is there a
-person yet?" cannot race). Readers never wait for it.
+A PostgreSQL database (a clinic's or a study's, `cramplog[postgres]`) runs the same code; what
+differs on a database server (no file to identify or copy, writers' lock, its errors) is in
+cramplog.server.
 """
 
 from __future__ import annotations
@@ -29,11 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from cramplog import server
 from cramplog.config import sqlite_path
 from cramplog.errors import DiaryFileError, FaultError
 
@@ -44,10 +43,6 @@ BUSY_TIMEOUT_MS = 15_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables every cramplog diary has had since 0001: what tells our file from another program's.
 CORE_TABLES = frozenset({"person", "episode", "night", "day"})
-# The advisory lock every cramplog writer on a PostgreSQL database holds for its transaction
-# (an arbitrary constant: "cram" in ASCII). Advisory locks are per database.
-PG_WRITE_LOCK = 0x6372616D
-PG_LOCK_SQL = f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})"
 
 
 def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None:
@@ -66,12 +61,6 @@ def _begin(conn: object) -> None:
     # queue on busy_timeout instead of one failing when it tries to upgrade a read lock.
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
     conn.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
-
-
-def _pg_begin(conn: object) -> None:
-    # The same queue as SQLite's BEGIN IMMEDIATE: one writer at a time, readers free.
-    if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":  # type: ignore[attr-defined]
-        conn.exec_driver_sql(PG_LOCK_SQL)  # type: ignore[attr-defined]
 
 
 def _create_private_file(path: Path) -> None:
@@ -234,7 +223,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
     elif engine.dialect.name == "postgresql":
-        event.listen(engine, "begin", _pg_begin)
+        event.listen(engine, "begin", server.begin)
     return engine
 
 
@@ -250,13 +239,13 @@ def schema_version(engine: Engine) -> str | None:
         return identify(path).version
     try:
         with engine.connect() as conn:
-            columns = _server_columns(conn)
+            columns = server.columns(conn)
             tables = frozenset(table for table, _ in columns)
             version = None
             if "alembic_version" in tables and CORE_TABLES & tables:
                 version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as exc:
-        raise DiaryFileError(f"cannot open {url}: {_first_line(exc.orig)}") from None
+        raise DiaryFileError(f"cannot open {url}: {server.first_line(exc.orig)}") from None
     if "alembic_version" in tables and CORE_TABLES & tables:
         if not version:
             raise damaged(url, "whose schema version is missing")
@@ -269,27 +258,6 @@ def schema_version(engine: Engine) -> str | None:
             f"({', '.join(sorted(tables)[:5])}); nothing was written."
         )
     return None
-
-
-def _server_columns(conn: Connection) -> list[tuple[str, str]]:
-    """Every (table, column) of the schema the connection works in, in one query."""
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema()"
-            )
-        )
-        return [(str(t), str(c)) for t, c in rows]
-    from sqlalchemy import inspect
-
-    found = inspect(conn)
-    return [(t, c["name"]) for t in found.get_table_names() for c in found.get_columns(t)]
-
-
-def _first_line(orig: object) -> str:
-    # psycopg's connection errors run over several lines; the first names the cause.
-    return (str(orig).strip().splitlines() or [""])[0]
 
 
 def open_engine(url: str, *, upgrade: bool = True) -> Engine:
@@ -395,17 +363,17 @@ def fault_on_write(where: Path | str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        orig = _first_line(exc.orig)  # a server's message goes on with the statement
+        orig = server.first_line(exc.orig)  # a server's message goes on with the statement
         lowered = orig.lower()
-        if "no such table" in lowered or "no such column" in lowered or _server_missing(lowered):
+        if "no such table" in lowered or "no such column" in lowered or server.missing(lowered):
             raise damaged(where, f"that does not match this cramplog ({orig})") from None
         if exc.connection_invalidated or isinstance(exc.orig, sqlite3.OperationalError):
             cause = _diagnose(where) or describe_sqlite_fault(orig)
             raise FaultError(f"cannot use {where}: {cause}; nothing was written") from None
-        if _server_fault(exc):
+        if server.fault(exc):
             shown = make_url_safe(str(where)) if "://" in str(where) else where
             raise FaultError(
-                f"cannot use {shown}: the database server says {_first_line(exc.orig)}; "
+                f"cannot use {shown}: the database server says {server.first_line(exc.orig)}; "
                 "nothing was written"
             ) from None
         raise
@@ -413,54 +381,3 @@ def fault_on_write(where: Path | str) -> Iterator[None]:
         from cramplog.files import fault
 
         raise fault(exc, where) from None
-
-
-def _server_fault(exc: DBAPIError) -> bool:
-    """A database server that cannot be reached, refuses us, or is out of space or read-only.
-
-    The statement was fine: another cramplog, or the same one later, would succeed. A
-    missing table on a server says "relation ... does not exist", which is a damaged diary.
-    """
-    from sqlalchemy.exc import OperationalError
-
-    if exc.connection_invalidated or isinstance(exc, OperationalError):
-        return True
-    lowered = str(exc.orig).lower()
-    return "permission denied" in lowered or "read-only transaction" in lowered
-
-
-def _server_missing(lowered: str) -> bool:
-    # PostgreSQL's words for SQLite's "no such table/column".
-    return "does not exist" in lowered and (
-        lowered.startswith("relation") or lowered.startswith("column")
-    )
-
-
-def advance_sequences_before_commit(session: Session) -> None:
-    """Rows inserted with keys of their own (an import gives them up front) leave a PostgreSQL
-    id sequence behind, and the next `log` would collide with them. Before this session
-    commits, move each table's sequence past its largest id (never back: a key once handed
-    out stays used). SQLite takes the largest id + 1 by itself: nothing to do there."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-
-    def advance(session: Session) -> None:
-        from cramplog.models import Base
-
-        session.flush()
-        for table in Base.metadata.sorted_tables:
-            if "id" not in table.c:
-                continue
-            sequence = session.scalar(
-                text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
-            )
-            if sequence is not None:
-                session.execute(
-                    text(
-                        f"SELECT setval(:s, GREATEST((SELECT MAX(id) FROM {table.name}), "
-                        f"(SELECT last_value FROM {sequence})))"
-                    ),
-                    {"s": sequence},
-                )
-
-    event.listen(session, "before_commit", advance, once=True)

@@ -11,8 +11,8 @@ nothing.
 PostgreSQL alters tables in place (batch mode rebuilds nothing there) and its DDL is
 transactional, with foreign keys enforced at every statement: the one transaction alone gives
 the same guarantee, so none of the SQLite steps run there. It does take cramplog's write lock
-first (db.PG_LOCK_SQL): two processes starting on an empty database then upgrade it once, the
-second finding it current.
+first (cramplog.server.PG_LOCK_SQL): two processes starting on an empty database upgrade it
+once, the second finding it current.
 """
 
 from alembic import context
@@ -79,7 +79,7 @@ def run_migrations_online() -> None:
             # transaction and leaves it alone.
             with connection.begin():
                 if connection.dialect.name == "postgresql":
-                    from cramplog.db import PG_LOCK_SQL
+                    from cramplog.server import PG_LOCK_SQL
 
                     connection.exec_driver_sql(PG_LOCK_SQL)
                 context.configure(
