@@ -281,12 +281,10 @@ def test_export_from_postgresql_and_import_into_sqlite_is_the_identity(
     again = tmp_path / "from-sqlite.json"
     ok(cli("--db", str(sqlite_db), "export", "-o", str(again)))
     a, b = json.loads(first.read_text()), json.loads(again.read_text())
-    a.pop("exported_at", None), b.pop("exported_at", None)
+    del a["exported_at"], b["exported_at"]  # the time of each run
     assert a == b
-    # and back: a second import adds nothing, and a cramp logged after it takes a new key
+    # and back: importing the copy into the diary it came from adds nothing
     assert "In all: added 0, changed 0" in ok(cli("--db", pg_url, "import", str(again)))
-    fresh = tmp_path / "fresh.json"
-    ok(cli("--db", str(sqlite_db), "export", "-o", str(fresh)))
 
 
 def test_an_import_into_postgresql_leaves_its_keys_free_for_the_next_cramp(
