@@ -33,8 +33,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", script_location())
     if engine is not None:
-        # The option goes through configparser interpolation: a "%" (a socket folder in a
-        # PostgreSQL URL is percent-encoded, host=%2Ftmp) must be doubled to survive it.
+        # configparser reads "%" as interpolation: a diary at "100% me.db" or "Ann's diary.db"
+        # (percent-encoded in the URL), or a PostgreSQL socket folder (host=%2Ftmp), must reach
+        # Alembic with each "%" doubled.
         url = engine.url.render_as_string(hide_password=False)
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         cfg.attributes["engine"] = engine

@@ -12,6 +12,7 @@ file handling or pure functions that do not touch the database.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -31,6 +32,12 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CRAMPLOG_NOW", NOW)
     monkeypatch.setenv("TZ", "Europe/London")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    # `remind install` writes to the scheduler's folders and asks a running session to load
+    # them: in a test (and a fuzzed one) those are temporary, and no session is found there.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    if sys.platform == "darwin":  # ~/Library/LaunchAgents
+        monkeypatch.setenv("HOME", str(tmp_path / "user"))
     return home
 
 

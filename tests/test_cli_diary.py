@@ -284,7 +284,7 @@ def test_guided_checkin_adds_to_a_night_that_has_cramps_without_losing_answers(c
     cli("log", "5", "--at", "03:00")
     r = cli("log", "--guided", input="\n".join(["0", "1.8L", "", "", "", "", ""]) + "\n")
     assert r.exit_code == 0, r.output
-    assert "Already logged for that night: 1 cramp(s) (ID 1)" in r.output
+    assert "Already logged for that night: 1 cramp (ID 1)" in r.output
     data = json.loads(cli("list", "--json").output)
     assert len(data["episodes"]) == 1 and data["cramp_free_nights"] == []
     assert data["days"][0]["water_ml"] == 1800

@@ -108,6 +108,7 @@ def morning_checkin(diary: Diary) -> None:
     from cramplog import timeutil, units
     from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
+    from cramplog.trials.tonight import tonight_line
     from cramplog.words import SIDES, SITES
 
     with diary.reading() as session:
@@ -123,7 +124,9 @@ def morning_checkin(diary: Diary) -> None:
     question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))
-        click.echo(f"Already logged for that night: {len(already)} cramp(s) (ID {ids}).")
+        click.echo(
+            f"Already logged for that night: {present.plural(len(already), 'cramp')} (ID {ids})."
+        )
         question = "Any more cramps that night to add? (a number; 0 or no if none)"
     click.echo("Enter skips any question and leaves it unknown.")
     count = _ask(question, _cramp_count)
@@ -139,7 +142,7 @@ def morning_checkin(diary: Diary) -> None:
             )
         severity = _ask(
             f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",
-            lambda t: ops.check_severity(units.parse_count(t, "severity", 10)),
+            lambda t: units.parse_severity(t),
         )
         site = _ask(
             f"{label}where? ({'/'.join(SITES)}){skip}",
@@ -218,6 +221,9 @@ def morning_checkin(diary: Diary) -> None:
             click.echo(f"  {present.day(night)}: not logged (skipped)")
         if record is not None:
             click.echo(f"  day {present.day(day)}: {day_line(record)}")
+        trial_line = tonight_line(session, current)
+    if trial_line:
+        click.echo(trial_line)
     click.echo("Undo with: cramplog undo")
 
 

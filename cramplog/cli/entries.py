@@ -117,7 +117,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 
 
 @click.command()
-@click.argument("severity", required=False, type=int)
+@click.argument("severity", required=False)
 @click.option(
     "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
 )
@@ -143,7 +143,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @pass_diary
 def log(
     diary: Diary,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -181,8 +181,9 @@ def log(
 
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
+    from cramplog.trials.tonight import tonight_line
 
-    ops.check_severity(severity)
+    severity = units.parse_severity(severity)
     while True:
         try:
             with diary.writing("log cramp") as session:
@@ -208,6 +209,7 @@ def log(
                 e = logged.episode
                 journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
                 long_cramp = ops.setting(session, "long_cramp_minutes")
+                trial_line = tonight_line(session, current)
             break
         except timeutil.AmbiguousTime as exc:  # rolled back; ask, then log it again
             fold = ask_fold(exc)
@@ -217,6 +219,8 @@ def log(
     found = concerns(e, {"long_cramp_minutes": long_cramp})
     if found:
         click.echo(f"Worth a look: {'; '.join(found)}. Run: cramplog check")
+    if trial_line:
+        click.echo(trial_line)
     click.echo("Undo with: cramplog undo")
 
 
@@ -231,6 +235,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     from cramplog import diary as ops
     from cramplog import journal, timeutil
     from cramplog.errors import InputError
+    from cramplog.trials.tonight import tonight_line
 
     with diary.writing("marked a night cramp-free") as session:
         current, _ = clock(session)
@@ -244,7 +249,10 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
             )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
+        trial_line = tonight_line(session, current)
     click.echo(f"Night of {present.day(which)}: no cramps. {diary.undo_hint}")
+    if trial_line:
+        click.echo(trial_line)
 
 
 @click.command()
@@ -315,6 +323,7 @@ def day(
     """
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
+    from cramplog.trials.tonight import tonight_line
 
     with diary.writing("day factors") as session:
         current, _ = clock(session)
@@ -345,7 +354,10 @@ def day(
         )
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
+        trial_line = tonight_line(session, current)
     click.echo(f"Day {present.day(which)}: {line}. {diary.undo_hint}")
+    if trial_line:
+        click.echo(trial_line)
 
 
 def episode_dict(e: Episode) -> dict[str, Any]:
@@ -527,7 +539,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
-@click.option("--severity", type=int)
+@click.option("--severity", help="0-10: 6, six or 6/10.")
 @click.option("--at", "when", metavar="WHEN")
 @click.option("--site")
 @click.option("--side")
@@ -543,7 +555,7 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 def edit(
     diary: Diary,
     episode_id: int,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -568,7 +580,7 @@ def edit(
                 e = ops.edit_episode(
                     session,
                     episode_id,
-                    severity=severity,
+                    severity=units.parse_severity(severity, "--severity"),
                     at=at,
                     site=site,
                     side=side,

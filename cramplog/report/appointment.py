@@ -51,6 +51,11 @@ def _appointment(inputs: Inputs, start: date, end: date, path: Path) -> Written:
     pages = summary_pages(inputs, start, end, insight)
     if episode_count(nightly, start, end):
         pages.extend(chart_pages(inputs, start, end, insight["factors"]))
+    if inputs.trial is not None:  # only a diary with a trial gets its page
+        from cramplog.report.trial_page import trial_pages
+
+        pages.extend(trial_pages(inputs, inputs.trial))
+    if episode_count(nightly, start, end):
         pages.extend(episode_pages(inputs, start, end))
     return save(pages, inputs, path, meta(inputs, "appointment", start, end))
 
