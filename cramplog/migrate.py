@@ -34,7 +34,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg.set_main_option("script_location", script_location())
     if engine is not None:
         # configparser reads "%" as interpolation: a diary at "100% me.db" or "Ann's diary.db"
-        # (percent-encoded in the URL) must reach Alembic with each "%" doubled.
+        # (percent-encoded in the URL), or a PostgreSQL socket folder (host=%2Ftmp), must reach
+        # Alembic with each "%" doubled.
         url = engine.url.render_as_string(hide_password=False)
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         cfg.attributes["engine"] = engine
