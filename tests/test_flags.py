@@ -847,3 +847,19 @@ def test_wording_of_every_rules_advice() -> None:
     assert "ask your prescriber or pharmacist; do not stop a medicine on your own" in (
         medicine.casefold()
     )
+
+
+def test_a_window_that_ends_before_it_starts_is_empty() -> None:
+    # A medicine started the night before the first cramp asks for the nights between: none.
+    import pandas as pd
+
+    from cramplog.flags import _window
+
+    frame = pd.DataFrame(
+        {"observed": [True, False]}, index=pd.date_range("2026-11-01", periods=2, name="night")
+    )
+    assert _window(frame, date(2026, 11, 2), date(2026, 11, 1)).empty
+    inside = _window(frame, date(2026, 11, 1), date(2026, 11, 2))
+    assert inside["observed"].tolist() == [True, False]
+    outside = _window(frame, date(2026, 10, 31), date(2026, 11, 1))
+    assert outside["observed"].tolist() == [False, True]  # a night outside: not observed
