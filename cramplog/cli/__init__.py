@@ -188,9 +188,18 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Diary(db)
 
 
-from cramplog.cli import analysis, check, data, entries, reports, things, transfer  # noqa: E402
+from cramplog.cli import (  # noqa: E402
+    analysis,
+    check,
+    data,
+    entries,
+    factors,
+    reports,
+    things,
+    transfer,
+)
 
-for module in (entries, things, analysis, check, reports, data, transfer):
+for module in (entries, things, factors, analysis, check, reports, data, transfer):
     for command in module.COMMANDS:
         main.add_command(command)
 
