@@ -7,10 +7,16 @@ the check-in, list, insights, reports and export/import. Unknown is never "no" a
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import row_counts
+from sqlalchemy import select
+
+from cramplog.models import Day, DayFactor, Factor
 
 
 def days_json(cli) -> dict[str, dict]:
@@ -195,3 +201,201 @@ def test_list_text_shows_own_factors_with_unknown_as_a_question_mark(cli) -> Non
     assert "your factors: leg elevated: no, sleep: ?" in out
     assert out.count("your factors:") == 1  # a day with none of them recorded says nothing
     assert "? = not recorded" in out
+
+
+# --- frame and insights --------------------------------------------------------------------
+
+START = date(2026, 5, 1)
+NIGHTS = 200
+
+
+def planted_diary(path: Path, seed: int, *, effect: bool) -> None:
+    """A synthetic diary written through the real tables: 200 nights, 85% logged.
+
+    "leg elevated" (yes/no) is recorded on 80% of days, yes on 40% of those; "sleep" (h,
+    exposed below 6) on 70% of days, uniformly 4-9 h, and never matters. With `effect`, a
+    night after a leg-elevated day has a cramp with risk 0.55 against 0.2 otherwise.
+    """
+    from cramplog import diary as ops
+    from cramplog import factors
+    from cramplog.db import open_engine, session_scope
+    from cramplog.models import Day, Episode, NightRecord
+
+    rng = np.random.default_rng(seed)
+    engine = open_engine(f"sqlite:///{path}")
+    with session_scope(engine, write=True) as session:
+        leg, _ = factors.add(session, "leg elevated")
+        sleep, _ = factors.add(session, "sleep", unit="h", exposed_below="6")
+        who = ops.person(session)
+        for i in range(NIGHTS):
+            night = START + timedelta(days=i)
+            elevated = bool(rng.random() < 0.4)
+            day = Day(person_id=who.id, date=night)
+            session.add(day)
+            if rng.random() < 0.8:
+                day.factors.append(DayFactor(factor=leg, value=1.0 if elevated else 0.0))
+            if rng.random() < 0.7:
+                day.factors.append(DayFactor(factor=sleep, value=round(rng.uniform(4, 9), 1)))
+            if rng.random() >= 0.85:
+                continue  # the night was not logged
+            risk = 0.55 if (effect and elevated) else 0.2
+            if rng.random() < risk:
+                at = datetime(night.year, night.month, night.day, 3, 0, tzinfo=UTC) + timedelta(
+                    days=1
+                )
+                session.add(Episode(person_id=who.id, at=at, tz="UTC", night=night, severity=5))
+            else:
+                session.add(NightRecord(person_id=who.id, night=night))
+    engine.dispose()
+
+
+def insight_rows(path: Path) -> dict[str, dict]:
+    from cramplog import analysis, frame
+    from cramplog.db import open_engine, session_scope
+
+    engine = open_engine(f"sqlite:///{path}")
+    with session_scope(engine) as session:
+        nightly = frame.build(session)
+    engine.dispose()
+    rows = analysis.factors(nightly)
+    return {r["factor"] + (":lag1" if r["lag"] else ""): r for r in rows}
+
+
+PLANTED_SEEDS = range(10)
+
+
+def test_a_planted_own_factor_is_a_finding_and_a_planted_non_effect_is_not(
+    tmp_path: Path,
+) -> None:
+    found = 0
+    false = 0
+    for seed in PLANTED_SEEDS:
+        path = tmp_path / f"planted-{seed}.db"
+        planted_diary(path, seed, effect=True)
+        rows = insight_rows(path)
+        leg = rows["factor:leg elevated"]
+        assert leg["enough_data"] and leg["risk_ratio"] > 1
+        found += leg["finding"]
+        false += rows["factor:sleep"]["finding"]
+    # Risk 0.55 against 0.2 over ~135 compared nights: found in 29 of seeds 0-29, and the
+    # no-effect "sleep" a finding in 3 of 30 (BH at q < 0.10, about the nominal rate).
+    assert found >= 9, found
+    assert false <= 1, false
+    nulls = 0
+    for seed in PLANTED_SEEDS:
+        path = tmp_path / f"null-{seed}.db"
+        planted_diary(path, seed, effect=False)
+        rows = insight_rows(path)
+        nulls += sum(r["finding"] for r in rows.values())
+    # With nothing planted, a diary with any finding at all: 2 of seeds 0-29.
+    assert nulls <= 1, nulls
+
+
+def test_unrecorded_days_are_unknown_not_no(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    planted_diary(path, 3, effect=True)
+    from cramplog import frame
+    from cramplog.db import open_engine, session_scope
+
+    engine = open_engine(f"sqlite:///{path}")
+    with session_scope(engine) as session:
+        nightly = frame.build(session)
+        recorded = session.execute(
+            select(Day.date, DayFactor.value)
+            .join(DayFactor.day)
+            .join(DayFactor.factor)
+            .where(Factor.name == "leg elevated")
+        ).all()
+    engine.dispose()
+    column = nightly.frame["factor:leg elevated"]
+    by_date = {pd.Timestamp(d): v for d, v in recorded}
+    assert column.isna().sum() == NIGHTS - len(by_date)  # every day without a value is NA
+    for stamp, value in column.items():
+        if stamp in by_date:
+            assert bool(value) is (by_date[stamp] == 1.0)
+        else:
+            assert value is pd.NA
+    observed = nightly.frame["observed"]
+    row = insight_rows(path)["factor:leg elevated"]
+    known = column.notna() & observed
+    assert row["exposed_nights"] + row["unexposed_nights"] == int(known.sum())
+    assert row["exposed_nights"] == int((column.fillna(False) & observed).sum())
+    # The lag-1 column is day D-1 for night D.
+    lag = nightly.frame["factor:leg elevated:lag1"]
+    assert lag.iloc[1:].tolist() == column.iloc[:-1].tolist()
+
+
+def test_own_factor_rows_follow_the_built_in_rules(cli, db_path: Path) -> None:
+    """Cells, RR and CI, Fisher p, enough_data, BH q across all exposures, identical columns
+    merged, and the label in words."""
+    from cramplog import stats
+
+    cli("factor", "add", "leg elevated")
+    cli("factor", "add", "sleep", "--unit", "h", "--exposed-below", "6")
+    cli("factor", "add", "only yes")
+    # 20 nights, 1-20 Nov: leg elevated on the first 8 (6 of them cramp nights), not on the
+    # next 12 (2 cramp nights). Stretching is on exactly the leg-elevated days: one row.
+    # Sleep: 5 h (exposed) on even days. "only yes" is only ever recorded as yes.
+    for i in range(20):
+        night = date(2026, 11, 1) + timedelta(days=i)
+        elevated = i < 8
+        cramp = i < 6 or i in (8, 9)
+        args = [
+            "day",
+            "--date",
+            night.isoformat(),
+            "--factor",
+            f"leg elevated={'yes' if elevated else 'no'}",
+        ]
+        args += ["--factor", f"sleep={5 if i % 2 == 0 else 7}", "--factor", "only yes"]
+        args += ["--stretched" if elevated else "--no-stretched"]
+        assert cli(*args).exit_code == 0
+        if cramp:
+            assert (
+                cli(
+                    "log", "5", "--at", f"{(night + timedelta(days=1)).isoformat()} 03:00"
+                ).exit_code
+                == 0
+            )
+        else:
+            assert cli("none", "--night", night.isoformat()).exit_code == 0
+    data = json.loads(cli("insights", "--json").output)
+    rows = {(r["factor"], r["lag"]): r for r in data["factors"]}
+    merged = rows[("stretched", 0)]
+    assert merged["same_as"] == ["factor:leg elevated"]
+    assert merged["label"] == "stretching before bed (same nights as leg elevated)"
+    assert ("factor:leg elevated", 0) not in rows  # tested once, as one row
+    cells = (merged["exposed_cramp_nights"], merged["exposed_nights"])
+    cells += (merged["unexposed_cramp_nights"], merged["unexposed_nights"])
+    assert cells == (6, 8, 2, 12)
+    rr = stats.risk_ratio(6, 2, 2, 10)
+    assert merged["risk_ratio"] == pytest.approx(rr.rr)
+    assert (merged["ci_low"], merged["ci_high"]) == pytest.approx((rr.ci_low, rr.ci_high))
+    assert merged["p_value"] == pytest.approx(stats.fisher_exact(6, 2, 2, 10))
+    sleep = rows[("factor:sleep", 0)]
+    assert sleep["label"] == "sleep under 6 h"
+    assert (sleep["exposed_nights"], sleep["unexposed_nights"]) == (10, 10)
+    assert sleep["enough_data"] is True
+    assert "after sleep under 6 h" in sleep["sentence"]
+    only = rows[("factor:only yes", 0)]
+    assert (only["exposed_nights"], only["unexposed_nights"]) == (20, 0)  # never "no"
+    assert only["enough_data"] is False and only["risk_ratio"] is None and only["finding"] is False
+    ps = [r["p_value"] for r in data["factors"]]
+    qs = stats.benjamini_hochberg(ps)
+    assert [r["q_value"] for r in data["factors"]] == pytest.approx(qs)  # across every exposure
+    assert any(r["lag"] == 1 and r["factor"] == "factor:sleep" for r in data["factors"])
+    text = cli("insights").output
+    assert "sleep under 6 h" in text
+
+
+def test_removed_factors_drop_out_of_insights(cli) -> None:
+    cli("factor", "add", "leg elevated")
+    for i in range(3):
+        night = date(2026, 11, 10 + i)
+        cli("day", "--date", night.isoformat(), "--factor", "leg elevated")
+        cli("none", "--night", night.isoformat())
+    names = {r["factor"] for r in json.loads(cli("insights", "--json").output)["factors"]}
+    assert "factor:leg elevated" in names
+    cli("factor", "remove", "leg elevated")
+    names = {r["factor"] for r in json.loads(cli("insights", "--json").output)["factors"]}
+    assert not any(n.startswith("factor:") for n in names)
