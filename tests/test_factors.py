@@ -399,3 +399,127 @@ def test_removed_factors_drop_out_of_insights(cli) -> None:
     cli("factor", "remove", "leg elevated")
     names = {r["factor"] for r in json.loads(cli("insights", "--json").output)["factors"]}
     assert not any(n.startswith("factor:") for n in names)
+
+
+# --- export and import -------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_factors(cli, db_path: Path) -> Path:
+    cli("factor", "add", "leg elevated")
+    cli("factor", "add", "sleep 😴", "--unit", "h", "--exposed-below", "6")
+    cli("factor", "add", "heat pad")
+    cli("day", "--date", "2026-11-20", "--factor", "leg elevated", "--factor", "sleep 😴=5.5")
+    cli("day", "--date", "2026-11-21", "--factor", "leg elevated=no", "--water", "2L")
+    cli("day", "--date", "2026-11-22", "--factor", "heat pad")
+    cli("factor", "remove", "heat pad")  # removed: kept, with its day, through the export
+    cli("log", "5", "--at", "2026-11-21 03:00")
+    return db_path
+
+
+def export_json(cli, db: Path, out: Path) -> dict:
+    r = cli("--db", str(db), "export", "-o", str(out))
+    assert r.exit_code == 0, r.output + r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data.pop("exported_at")
+    return data
+
+
+def test_export_carries_factors_and_their_values(cli, with_factors: Path, tmp_path: Path) -> None:
+    doc = export_json(cli, with_factors, tmp_path / "a.json")
+    assert doc["format_version"] == 3
+    factors = {f["name"]: f for f in doc["factors"]}
+    assert factors["sleep 😴"]["kind"] == "number" and factors["sleep 😴"]["exposed_below"] == 6.0
+    assert (
+        factors["heat pad"]["removed_at"] is not None
+        and factors["leg elevated"]["removed_at"] is None
+    )
+    days = {d["date"]: d for d in doc["days"]}
+    assert [(v["name"], v["value"]) for v in days["2026-11-20"]["factors"]] == [
+        ("leg elevated", 1.0),
+        ("sleep 😴", 5.5),
+    ]
+    assert [(v["name"], v["value"]) for v in days["2026-11-21"]["factors"]] == [
+        ("leg elevated", 0.0)
+    ]
+    assert [v["factor"] for v in days["2026-11-22"]["factors"]] == [factors["heat pad"]["uid"]]
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_export_import_export_is_the_identity_and_a_second_import_adds_nothing(
+    cli, with_factors: Path, tmp_path: Path, kind: str
+) -> None:
+    first = export_json(cli, with_factors, tmp_path / "a.json")
+    source = tmp_path / "a.json"
+    if kind == "csv":
+        source = tmp_path / "a.zip"
+        assert cli("export", "--format", "csv", "-o", str(source)).exit_code == 0
+    new = tmp_path / "new.db"
+    r = cli("--db", str(new), "import", str(source))
+    assert r.exit_code == 0, r.stderr
+    assert export_json(cli, new, tmp_path / "b.json") == first
+    before = row_counts(new)
+    r = cli("--db", str(new), "import", str(source))
+    assert "In all: added 0, changed 0" in r.output
+    assert row_counts(new) == before
+    assert before["day_factor"] == 4 and before["factor"] == 3
+    # and the new diary reads them as the old one did
+    days = {
+        d["date"]: d for d in json.loads(cli("--db", str(new), "list", "--json").output)["days"]
+    }
+    assert days["2026-11-20"]["factors"] == {"leg elevated": True, "sleep 😴": 5.5}
+    assert days["2026-11-22"]["factors"] == {"leg elevated": None, "sleep 😴": None}
+
+
+def test_a_changed_value_is_a_conflict_and_the_file_wins_only_when_asked(
+    cli, with_factors: Path, tmp_path: Path
+) -> None:
+    doc = export_json(cli, with_factors, tmp_path / "a.json")
+    day = next(d for d in doc["days"] if d["date"] == "2026-11-20")
+    day["factors"][1]["value"] = 7.0
+    (tmp_path / "edited.json").write_text(json.dumps(doc), encoding="utf-8")
+    r = cli("import", str(tmp_path / "edited.json"))
+    assert r.exit_code == 0 and "factors" in r.output
+    assert days_json(cli)["2026-11-20"]["factors"]["sleep 😴"] == 5.5  # the diary wins by default
+    assert cli("import", str(tmp_path / "edited.json"), "--prefer", "file").exit_code == 0
+    assert days_json(cli)["2026-11-20"]["factors"]["sleep 😴"] == 7.0
+    assert "import" in cli("undo").output  # one undoable change
+    assert days_json(cli)["2026-11-20"]["factors"]["sleep 😴"] == 5.5
+
+
+def test_a_format_2_export_still_imports(cli, tmp_path: Path) -> None:
+    cli("log", "5", "--at", "2026-11-21 03:00")
+    out = tmp_path / "a.json"
+    assert cli("export", "-o", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["format_version"] = 2
+    data.pop("factors")
+    for d in data["days"]:
+        d.pop("factors", None)
+    out.write_text(json.dumps(data), encoding="utf-8")
+    r = cli("--db", str(tmp_path / "new.db"), "import", str(out))
+    assert r.exit_code == 0, r.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda doc: doc["factors"][1].update(exposed_below=None), "exactly one of"),
+        (lambda doc: doc["factors"][0].update(name="a:b"), "cannot name a factor"),
+        (lambda doc: doc["days"][0]["factors"][0].update(value="lots"), "is not a number"),
+        (
+            lambda doc: doc["days"][0]["factors"][0].update(factor="nope", name=None),
+            "is not in the file",
+        ),
+    ],
+)
+def test_bad_factor_rows_are_refused_and_nothing_is_written(
+    cli, with_factors: Path, tmp_path: Path, edit, says: str
+) -> None:
+    doc = export_json(cli, with_factors, tmp_path / "a.json")
+    edit(doc)
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+    new = tmp_path / "new.db"
+    r = cli("--db", str(new), "import", str(tmp_path / "bad.json"))
+    assert r.exit_code == 2 and says in r.output + r.stderr, r.output + r.stderr
+    assert row_counts(new).get("factor", 0) == 0
