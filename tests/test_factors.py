@@ -523,3 +523,43 @@ def test_bad_factor_rows_are_refused_and_nothing_is_written(
     r = cli("--db", str(new), "import", str(tmp_path / "bad.json"))
     assert r.exit_code == 2 and says in r.output + r.stderr, r.output + r.stderr
     assert row_counts(new).get("factor", 0) == 0
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def test_weekly_night_table_and_packet_show_own_factors_with_unknown_as_unknown(
+    cli, tmp_path: Path
+) -> None:
+    cli("factor", "add", "leg elevated")
+    cli("factor", "add", "sleep", "--unit", "h", "--exposed-below", "6")
+    for i in range(7):  # the week of Mon 16 Nov
+        night = date(2026, 11, 16) + timedelta(days=i)
+        if i % 2:
+            cli("log", "4", "--at", f"{(night + timedelta(days=1)).isoformat()} 03:00")
+        else:
+            cli("none", "--night", night.isoformat())
+    cli("day", "--date", "2026-11-16", "--factor", "leg elevated", "--factor", "sleep=5.5")
+    cli("day", "--date", "2026-11-17", "--factor", "leg elevated=no")
+    cli("day", "--date", "2026-11-18", "--factor", "sleep=7")
+    weekly = tmp_path / "w.pdf"
+    assert cli("report", "weekly", "-o", str(weekly)).exit_code == 0
+    text = pdf_text(weekly)
+    assert "Your own factors, night by night" in text
+    assert "Mon 16 Nov yes 5.5 h" in text
+    assert "Tue 17 Nov no ?" in text
+    assert "Wed 18 Nov ? 7 h" in text
+    assert "Thu 19 Nov ? ?" in text  # nothing recorded is "?", never "no"
+    packet = tmp_path / "a.pdf"
+    assert cli("report", "appointment", "-o", str(packet)).exit_code == 0
+    text = pdf_text(packet)
+    assert (
+        "Own factors recorded: leg elevated on 2 of 7 days (yes on 1); sleep on 2 of 7 days" in text
+    )
+    assert "(under 6 h on 1; median 6.25 h)" in text

@@ -17,6 +17,7 @@ from cramplog import present
 from cramplog.report.appendix import chart_pages, episode_pages
 from cramplog.report.clinician import Sources, flag_lines, source_lines, tried_lines
 from cramplog.report.inputs import DASH, Inputs, Written
+from cramplog.report.own_factors import summary_line
 from cramplog.report.page import Column, Page
 from cramplog.report.sections import (
     endpoints,
@@ -88,6 +89,9 @@ def summary_at(
     sources = Sources()
     who(page, inputs, start, end, sources)
     endpoint_table(page, nightly, start, end)
+    own = summary_line(nightly, start, end)  # the person's own factors, when there are some
+    if own:
+        page.text(own, size=7.2, color=DARK)
     page.heading("Trend")
     page.text(present.plain_words(analysis.trend(nightly, end)["sentence"]))
     if not episode_count(nightly, start, end):
