@@ -563,3 +563,46 @@ def test_weekly_night_table_and_packet_show_own_factors_with_unknown_as_unknown(
         "Own factors recorded: leg elevated on 2 of 7 days (yes on 1); sleep on 2 of 7 days" in text
     )
     assert "(under 6 h on 1; median 6.25 h)" in text
+
+
+# --- the guided check-in and the logging path ------------------------------------------------
+
+DAY_SKIPS = ["", "", "", "", "", ""]  # water, exercise, stretched, shoes, alcohol, caffeine
+
+
+def test_checkin_asks_each_active_factor_and_enter_leaves_it_unknown(cli) -> None:
+    cli("factor", "add", "leg elevated")
+    cli("factor", "add", "sleep 😴", "--unit", "h", "--exposed-below", "6")
+    cli("factor", "add", "heat pad")
+    cli("factor", "remove", "heat pad")  # a removed factor is not asked
+    answers = ["0", *DAY_SKIPS, "maybe", "n", "5.5h"]
+    r = cli("log", "--guided", input="\n".join(answers) + "\n")
+    assert r.exit_code == 0, r.output
+    assert "leg elevated? (y/n)" in r.output and "sleep 😴 (h)" in r.output
+    assert "heat pad" not in r.output
+    assert "is not yes or no" in r.output  # asked again, not saved as anything
+    assert days_json(cli)["2026-11-22"]["factors"] == {"leg elevated": False, "sleep 😴": 5.5}
+    assert "leg elevated: no, sleep 😴: 5.5 h" in r.output
+
+    assert "morning check-in" in cli("undo").output
+    r = cli("log", "--guided", input="\n".join(["0", *DAY_SKIPS, "y", ""]) + "\n")
+    assert r.exit_code == 0, r.output
+    assert days_json(cli)["2026-11-22"]["factors"] == {"leg elevated": True, "sleep 😴": None}
+
+
+def test_checkin_skipping_every_factor_saves_no_day(cli) -> None:
+    cli("factor", "add", "leg elevated")
+    r = cli("log", "--guided", input="\n".join(["0", *DAY_SKIPS, ""]) + "\n")
+    assert r.exit_code == 0, r.output
+    data = json.loads(cli("list", "--json").output)
+    assert data["days"] == [] and data["cramp_free_nights"] == ["2026-11-22"]
+
+
+def test_day_factor_stays_off_pandas_and_matplotlib(home: Path) -> None:
+    from test_imports import HEAVY_FOR_LOG, imported
+
+    imported(["factor", "add", "sleep", "--unit", "h", "--exposed-below", "6"], home)
+    names = imported(["day", "--factor", "sleep=5"], home)
+    assert row_counts(home / "cramplog.db")["day_factor"] == 1  # it did record the value
+    assert "sqlalchemy" in names
+    assert not names & set(HEAVY_FOR_LOG), names & set(HEAVY_FOR_LOG)
