@@ -104,7 +104,7 @@ def factor_list(diary: Diary, removed: bool, as_json: bool) -> None:
     if as_json:
         for r in rows:
             r.pop("describe")
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(rows, indent=2))
         return
     if not rows:
         click.echo('No factors of your own yet. Add one: cramplog factor add "leg elevated"')
