@@ -28,14 +28,13 @@ and the baseline too).
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from cramplog import stats
+from cramplog import present, stats
 
 if TYPE_CHECKING:
     from cramplog.frame import Nightly
@@ -407,10 +406,6 @@ _ACTIVITY_NAMES = {
 }
 
 
-def _litres(ml: float) -> str:
-    return f"{ml / 1000:g} L"
-
-
 def factor_phrase(name: str, settings: dict[str, Any] | None = None) -> Phrase:
     """Plain words for an exposure column (DESIGN.md "Default exposures"), `:lag1` included."""
     settings = settings or {}
@@ -423,7 +418,9 @@ def factor_phrase(name: str, settings: dict[str, Any] | None = None) -> Phrase:
 
 
 def _base_phrase(name: str, settings: dict[str, Any]) -> Phrase:
-    water = _litres(float(settings.get("low_water_ml", 1500)))
+    water = present.water_limit(
+        float(settings.get("low_water_ml", 1500)), str(settings.get("units", "metric"))
+    )
     sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
     fixed = {
         "low_water": Phrase(
@@ -481,10 +478,9 @@ def _own_threshold(name: str, settings: dict[str, Any]) -> tuple[str, str] | Non
     spec = settings.get("own_factors", {}).get(name)
     if not spec or spec.get("kind") != "number":
         return None
-    unit = f" {spec['unit']}" if spec.get("unit") else ""
     if spec.get("exposed_below") is not None:
-        return "under", f"{float(spec['exposed_below']):g}{unit}"
-    return "over", f"{float(spec['exposed_above']):g}{unit}"
+        return "under", present.factor_value(spec["exposed_below"], "number", spec.get("unit"))
+    return "over", present.factor_value(spec["exposed_above"], "number", spec.get("unit"))
 
 
 def _own_phrase(name: str, settings: dict[str, Any]) -> Phrase:
@@ -503,18 +499,8 @@ def _own_phrase(name: str, settings: dict[str, Any]) -> Phrase:
     )
 
 
-def _ratio_text(value: float) -> str:
-    """Two significant figures, plainly: 0.35, 2.8, 12."""
-    if value < 0.995:
-        return f"{value:.2g}"
-    if value < 9.95:
-        return f"{value:.1f}"
-    return f"{value:.0f}"
-
-
-def percent(k: int, n: int) -> str:
-    """k of n as a whole percentage, halves rounded up (5 of 8 is 63%, as on paper)."""
-    return f"{math.floor(100.0 * k / n + 0.5)}%"
+_ratio_text = present.ratio
+percent = present.percent
 
 
 def _nights(n: int) -> str:
@@ -561,7 +547,9 @@ def is_finding(factor: dict[str, Any], q_below: float = FINDING_Q) -> bool:
 
 def _noun(name: str, settings: dict[str, Any]) -> str:
     """A short person-readable name of one exposure column, "(the day before)" excluded."""
-    water = _litres(float(settings.get("low_water_ml", 1500)))
+    water = present.water_limit(
+        float(settings.get("low_water_ml", 1500)), str(settings.get("units", "metric"))
+    )
     sitting = f"{float(settings.get('long_sitting_hours', 8.0)):g} hours"
     fixed = {
         "low_water": f"less than {water} of water",
@@ -996,10 +984,10 @@ def _compare(out: _Outcomes, what: str, when: date, kind: str, need: int) -> dic
 def _change_sentence(row: dict[str, Any], kind: str, need: int) -> str:
     what = row["what"][0].upper() + row["what"][1:]
     when = date.fromisoformat(row["date"])
-    head = f"{what} on {when:%a} {when.day} {when:%b %Y}"
+    head = f"{what} on {present.day(when)}"
     if kind == "medicine" and row["what"].startswith("stopped"):
         last = when - timedelta(days=1)
-        head = f"{what} (last taken {last:%a} {last.day} {last:%b %Y})"
+        head = f"{what} (last taken {present.day(last)})"
     caveat = (
         " Other things may have changed at the same time; a diary cannot prove the "
         f"{'medicine' if kind == 'medicine' else 'habit'} was the cause."

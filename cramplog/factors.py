@@ -224,12 +224,16 @@ def recorded_days(session: Session, factor: Factor) -> int:
 
 def describe(factor: Factor) -> str:
     """ "yes/no" or "number in h, exposed below 6 h": what the factor is and when it counts."""
+    from cramplog import present
+
     if factor.kind == "yesno":
         return "yes/no, exposed on yes"
-    unit = f" {factor.unit}" if factor.unit else ""
+    what = f"number in {factor.unit}" if factor.unit else "number"
     if factor.exposed_below is not None:
-        return f"number{' in' + unit if unit else ''}, exposed below {factor.exposed_below:g}{unit}"
-    return f"number{' in' + unit if unit else ''}, exposed above {factor.exposed_above:g}{unit}"
+        side, threshold = "below", factor.exposed_below
+    else:
+        side, threshold = "above", factor.exposed_above
+    return f"{what}, exposed {side} {present.factor_value(threshold, 'number', factor.unit)}"
 
 
 def exposed(factor: Factor, value: float | None) -> bool | None:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cramplog import knowledge, stats
+from cramplog import knowledge, present, stats
 from cramplog.frame import Nightly
 
 __all__ = [
@@ -231,7 +231,7 @@ def _run_start(ctx: _Ctx, column: str, per_week: int, weeks: int) -> date | None
 
 def _day(d: date, last_night: date) -> str:
     """'20 Nov', with the year when it is not the last night's year."""
-    text = f"{d.day} {d:%b}"
+    text = present.day_month(d)
     return text if d.year == last_night.year else f"{text} {d.year}"
 
 
@@ -453,8 +453,9 @@ def _not_improving(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:
     message = (
         f"Self-care (stretching or enough water) logged in each of the {weeks} weeks to "
         f"{_day(last, last)} (on {_plural(care_nights, 'night')}), and cramps still came on "
-        f"{rate1:.1f} nights a week ({k1} of {t1} nights logged); in the {base_weeks} weeks "
-        f"before, to {_day(base_end, last)}, {rate0:.1f} a week ({k0} of {t0} nights logged)."
+        f"{present.number(rate1)} nights a week ({k1} of {t1} nights logged); in the "
+        f"{base_weeks} weeks before, to {_day(base_end, last)}, {present.number(rate0)} a week "
+        f"({k0} of {t0} nights logged)."
     )
     evidence = {
         "self_care_nights": care_nights,
@@ -491,9 +492,10 @@ def _significantly_more(ctx: _Ctx, k1: int, t1: int, k0: int, t0: int) -> stats.
 
 def _ratio_text(result: stats.RateRatio) -> str:
     """ "2.5 times as often; unlikely to be chance, p = 0.006": the figure with plain words."""
-    p = "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
-    gloss = f"unlikely to be chance, {p}"
-    return gloss if result.ratio is None else f"{result.ratio:.1f} times as often; {gloss}"
+    gloss = f"unlikely to be chance, {present.p_value(result.p_value)}"
+    if result.ratio is None:
+        return gloss
+    return f"{present.number(result.ratio)} times as often; {gloss}"
 
 
 def _rising(ctx: _Ctx, rule: knowledge.Rule) -> list[Flag]:

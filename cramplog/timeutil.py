@@ -488,7 +488,10 @@ def parse_date(
 
 
 def friendly_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """The one way a date reads to a person (cramplog.present.day), for messages made here."""
+    from cramplog import present
+
+    return present.day(day)
 
 
 def iso_local(moment: datetime, tz_name: str) -> str:

@@ -110,19 +110,3 @@ def split_shoe(spec: str) -> tuple[str, float | None]:
     if sep and name.strip() and re.fullmatch(_NUMBER + r"\s*h?", hours.strip().lower()):
         return name.strip(), parse_hours(hours, "--shoes")
     return spec.strip(), None
-
-
-def format_water(ml: int | None) -> str:
-    if ml is None:
-        return "not logged"
-    if ml < 1000:
-        return f"{ml} mL"
-    return f"{ml / 1000:.2f}".rstrip("0").rstrip(".") + " L"
-
-
-def format_minutes(minutes: float | None) -> str:
-    if minutes is None:
-        return "?"
-    if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    return f"{minutes:g} min"

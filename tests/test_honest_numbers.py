@@ -63,7 +63,7 @@ def test_two_logged_nights_give_no_weekly_rate(cli: Cli) -> None:
     assert "This period: only 2 nights logged: too few for a weekly rate" in text
     assert "Before: only 1 night logged: too few for a weekly rate" in text
     woken = next(line for line in text.splitlines() if line.startswith("nights woken"))
-    assert woken.split()[-4:] == ["1", "of", "1", "unknown"]
+    assert woken.split()[-5:] == ["1", "of", "1", "not", "recorded"]
 
 
 def test_seven_logged_nights_give_a_rate(cli: Cli) -> None:

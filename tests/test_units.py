@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.units import format_water, parse_hours, parse_minutes, parse_water, split_shoe
+from cramplog.units import parse_hours, parse_minutes, parse_water, split_shoe
 
 
 @pytest.mark.parametrize(
@@ -65,13 +65,6 @@ def test_hours_and_shoes() -> None:
     assert split_shoe("heels:2.5h") == ("heels", 2.5)
     with pytest.raises(InputError):
         parse_hours("25", "--sitting")
-
-
-def test_format_water() -> None:
-    assert format_water(1500) == "1.5 L"
-    assert format_water(1250) == "1.25 L"
-    assert format_water(2000) == "2 L"
-    assert format_water(800) == "800 mL"
 
 
 @given(ml=st.integers(0, 10_000))

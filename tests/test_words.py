@@ -218,7 +218,10 @@ def test_day_water_in_us_units_is_stored_in_ml(cli) -> None:
 
 def test_low_water_setting_in_us_units_is_stored_in_ml(cli, db_path: Path) -> None:
     r = cli("config", "set", "low_water", "50oz")
-    assert r.exit_code == 0 and r.output.strip() == "low_water_ml = 1479 mL"
+    assert r.exit_code == 0 and r.output.strip() == "low_water_ml = 1479 (1.48 L)"
+    assert cli("config", "set", "units", "us").exit_code == 0
+    r = cli("config", "set", "low_water", "50oz")
+    assert r.output.strip() == "low_water_ml = 1479 (50 fl oz)"  # read back in the diary's units
     assert json.loads(cli("config", "show", "--json").output)["low_water_ml"] == 1479
     assert cli("config", "set", "low_water_ml", "6 cups").exit_code == 0
     assert json.loads(cli("config", "show", "--json").output)["low_water_ml"] == 1420

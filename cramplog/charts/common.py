@@ -13,7 +13,7 @@ from matplotlib import ticker
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from cramplog import analysis
+from cramplog import analysis, present
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -147,8 +147,7 @@ def date_axis(ax: Axes, lo: date, hi: date, label: str = "night") -> None:
 
 
 def day_month_tick(value: float, _pos: int | None = None) -> str:
-    day = mdates.num2date(value)
-    return f"{day.day} {day:%b}"
+    return present.day_month(mdates.num2date(value))
 
 
 def month_tick(value: float, _pos: int | None = None) -> str:

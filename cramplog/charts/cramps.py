@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from cramplog.frame import Nightly
 
+from cramplog import present
 from cramplog.charts.common import (
     clock_time,
     date_axis,
@@ -77,7 +78,10 @@ def time_of_night(
     ax.set_xlim(lo_h, hi_h)
     integer_y(ax)
     ax.set_ylabel("cramps (count)")
-    ax.set_xlabel(f"local clock time the cramp began (nights {lo:%d %b %Y} to {hi:%d %b %Y})")
+    ax.set_xlabel(
+        f"local clock time the cramp began (nights {present.day_month(lo)} {lo.year} to "
+        f"{present.day_month(hi)} {hi.year})"
+    )
     return fig
 
 
@@ -131,7 +135,7 @@ def severity(
     minutes = pd.to_numeric(table["minutes"], errors="coerce")
     for night, value in zip(nights[minutes > limit], minutes[minutes > limit], strict=True):
         low.annotate(
-            f"{value:g} min, {night.day} {night:%b}",
+            f"{present.duration(value)}, {present.day_month(night)}",
             (night, value),
             xytext=(0, 5),
             textcoords="offset points",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from matplotlib import ticker
 
-from cramplog import analysis
+from cramplog import analysis, present
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -136,7 +136,10 @@ def _forest_rows(
             )
             q = f.get("q_value")
             q = "" if q is None else ("  q <0.001" if q < 0.001 else f"  q {q:.2g}")
-            ratio = f"{f['risk_ratio']:.2f} ({f['ci_low']:.2f}-{f['ci_high']:.2f}){q}"
+            ratio, low, high = (
+                present.number(f[k], 2) for k in ("risk_ratio", "ci_low", "ci_high")
+            )
+            ratio = f"{ratio} ({low}-{high}){q}"
             counts = (
                 f"{f['exposed_cramp_nights']}/{f['exposed_nights']} vs "
                 f"{f['unexposed_cramp_nights']}/{f['unexposed_nights']}"

@@ -12,6 +12,7 @@ from matplotlib import ticker
 if TYPE_CHECKING:
     from cramplog.frame import Nightly
 
+from cramplog import present
 from cramplog.charts.common import (
     episodes_of,
     grid_in,
@@ -69,7 +70,8 @@ def sites(
     put_title(
         fig,
         title,
-        f"Cramps by site, split by side; {len(table)} cramps, {lo:%d %b} to {hi:%d %b %Y}",
+        f"Cramps by site, split by side; {present.plural(len(table), 'cramp')}, "
+        f"{present.span(lo, hi)} {hi.year}",
     )
     ax = fig.add_subplot(grid_in(fig, left=1.0, right=1.4)[0])
     y = np.arange(len(order))
@@ -91,8 +93,8 @@ def sites(
         )
         left += values
     for yi, total in zip(y, left, strict=True):
-        share = 100.0 * total / len(table)
-        ax.text(total, yi, f" {total:.0f} ({share:.0f}%)", va="center", fontsize=7.5)
+        share = present.percent(total, len(table))
+        ax.text(total, yi, f" {total:.0f} ({share})", va="center", fontsize=7.5)
     ax.set_yticks(y, order)
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))

@@ -47,7 +47,7 @@ def week(
     rows = nights_of(nightly, lo, hi)
     matrix = _week_matrix(nightly, rows)
     fig = new_figure(figure, (8.0, 4.6 + 0.2 * len(matrix)))
-    title = f"The week of {lo:%a %d %b} to {hi:%a %d %b %Y}"
+    title = f"The week of {present.short_day(lo)} to {present.day(hi)}"
     if not rows["observed"].any():
         return put_message(fig, title, EMPTY_MESSAGE)
     put_title(fig, title, "Each column is one day and the night that began that evening")
@@ -74,7 +74,7 @@ def week(
     _week_bars(axes[1], x, water, f"water ({unit})", "////", limit, f"{limit:g} {unit}")
     _week_bars(axes[2], x, rows["exercise_minutes"], "exercise (minutes)", "....", None, "")
     _week_factors(axes[3], x, matrix)
-    labels = [f"{n:%a}\n{n.day} {n:%b}" for n in rows.index]
+    labels = [f"{n:%a}\n{present.day_month(n)}" for n in rows.index]
     for ax in axes:
         ax.set_xlim(-0.6, len(rows) - 0.4)
         ax.set_xticks(x, labels if ax is axes[-1] else [])

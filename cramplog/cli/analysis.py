@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary, pass_diary
 from cramplog.errors import InputError
 
@@ -80,29 +81,22 @@ def period(
     return (first if first is not None and first <= end else end), end
 
 
-def _friendly(day: str | date) -> str:
-    from cramplog.timeutil import friendly_date
-
-    return friendly_date(date.fromisoformat(day) if isinstance(day, str) else day)
-
-
 def _span(start: str, end: str) -> str:
-    return f"{_friendly(start)} to {_friendly(end)}"
+    return f"{present.day(start)} to {present.day(end)}"
 
 
 def _logged(e: dict[str, Any]) -> str:
     """ "26 of 28 (93%)": observed nights of nights in a period."""
-    share = e["completeness"]
-    pct = f" ({share:.0%})" if share is not None else ""
-    return f"{e['nights_observed']} of {e['nights_in_period']}{pct}"
+    return (
+        f"{e['nights_observed']} of {e['nights_in_period']} ({present.fraction(e['completeness'])})"
+    )
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
-    if value is None:
-        return "-"
+    """A table cell: counts as they are, measures to `digits`, a dash for "none to give"."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return f"{value:.{digits}f}"
+    return present.number(value, digits)
 
 
 # --- stats ---------------------------------------------------------------------------------
@@ -155,9 +149,9 @@ _STATS_ROWS = (
 
 
 def _woken(e: dict[str, Any]) -> str:
-    """ "2 of 3": nights woken of the cramp nights whose waking is known; else "unknown"."""
+    """ "2 of 3": nights woken of the cramp nights whose waking is known; else not recorded."""
     if e["woke_nights"] is None:
-        return "unknown"
+        return present.UNKNOWN
     return f"{e['woke_nights']} of {e['woke_known_nights']}"
 
 
@@ -227,7 +221,10 @@ def _responder_line(r: dict[str, Any]) -> str:
     else:
         verdict = "not fewer"
     direction = "fewer" if change > 0 else "more" if change < 0 else "change"
-    return f"{base}; now {_fmt(r['cramps_per_week'])} ({abs(change):.0%} {direction}): {verdict}."
+    return (
+        f"{base}; now {_fmt(r['cramps_per_week'])} ({present.fraction(abs(change))} "
+        f"{direction}): {verdict}."
+    )
 
 
 # --- insights ------------------------------------------------------------------------------
@@ -261,8 +258,6 @@ def insights(diary: Diary, since: str | None, weeks: int | None, as_json: bool) 
 
 
 def _print_insights(r: dict[str, Any]) -> None:
-    from cramplog.analysis import percent
-
     click.echo(f"What goes with cramp nights: {_span(r['period_start'], r['period_end'])}")
     click.echo("")
     factors = r["factors"]
@@ -293,11 +288,14 @@ def _print_insights(r: dict[str, Any]) -> None:
             f"  {'factor':<{width}}{'nights':>7}{'with':>7}{'without':>9}{'ratio':>7}  95% CI"
         )
         for f in sorted(other, key=lambda f: f["p_value"]):
-            with_ = percent(f["exposed_cramp_nights"], f["exposed_nights"])
-            without = percent(f["unexposed_cramp_nights"], f["unexposed_nights"])
+            with_ = present.percent(f["exposed_cramp_nights"], f["exposed_nights"])
+            without = present.percent(f["unexposed_cramp_nights"], f["unexposed_nights"])
+            ratio, low, high = (
+                present.number(f[k], 2) for k in ("risk_ratio", "ci_low", "ci_high")
+            )
             click.echo(
                 f"  {_cell(f['label'], width)}{f['exposed_nights']:>7}{with_:>7}{without:>9}"
-                f"{f['risk_ratio']:>7.2f}  {f['ci_low']:.2f}-{f['ci_high']:.2f}"
+                f"{ratio:>7}  {low}-{high}"
             )
         click.echo(
             "  (with / without: share of nights with cramps when the factor was / was not there)"
@@ -315,10 +313,9 @@ def _print_insights(r: dict[str, Any]) -> None:
         for c in r["changes"]:
             click.echo(f"  - {c['sentence']}")
     click.echo("")
-    share = r["completeness"]
     click.echo(
-        f"Diary completeness: {r['nights_observed']} of {r['nights_in_period']} nights logged"
-        f"{f' ({share:.0%})' if share is not None else ''}. Nights not logged are left out."
+        f"Diary completeness: {r['nights_observed']} of {r['nights_in_period']} nights logged "
+        f"({present.fraction(r['completeness'])}). Nights not logged are left out."
     )
     click.echo(r["note"])
     click.echo(DEFINITIONS)

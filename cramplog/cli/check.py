@@ -7,7 +7,6 @@ and `log` never pay for them.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -106,21 +105,20 @@ def _evaluate(session: Session, flags: Any) -> tuple[Check, dict[str, Any]]:
 
 
 def _friendly(iso: str | None) -> str:
-    from cramplog.timeutil import friendly_date
+    from cramplog import present
 
-    return friendly_date(date.fromisoformat(iso)) if iso else "never"
+    return present.day(iso) if iso else "never"
 
 
 def _print(result: Check, extra: dict[str, Any]) -> None:
-    from cramplog.timeutil import friendly_date
+    from cramplog import present
 
-    click.echo(f"Provider-visit check for the nights to {friendly_date(result.last_night)}")
+    click.echo(f"Provider-visit check for the nights to {present.day(result.last_night)}")
     click.echo(_coverage(result))
     click.echo("")
     if result.flags:
-        count = len(result.flags)
         click.echo(
-            f"{count} thing{'s' if count != 1 else ''} worth raising with a healthcare "
+            f"{present.plural(len(result.flags), 'thing')} worth raising with a healthcare "
             "provider, most pressing first:"
         )
         for number, flag in enumerate(result.flags, 1):
@@ -140,15 +138,14 @@ def _print(result: Check, extra: dict[str, Any]) -> None:
 
 def flag_lines(flag: Flag, number: int) -> list[str]:
     """One flag as printed: level and title, the numbers, since when, advice, source."""
-    from cramplog import knowledge
-    from cramplog.timeutil import friendly_date
+    from cramplog import knowledge, present
 
     lines = [
         f"{number}. {knowledge.level_label(flag.level).upper()}: {flag.title}",
         f"   {flag.message}",
     ]
     if flag.since:
-        lines.append(f"   Since: {friendly_date(flag.since)}")
+        lines.append(f"   Since: {present.day(flag.since)}")
     lines.append(f"   Suggestion: {flag.advice}")
     lines.append(f"   Source: {flag.source}")
     return lines

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary
 from cramplog.errors import InputError
 
@@ -119,7 +120,7 @@ def morning_checkin(diary: Diary) -> None:
         own = factors.specs(session)
 
     greeting = "Good morning" if current.hour < 12 else "Hello"
-    click.echo(f"{greeting}. Last night: {timeutil.friendly_date(night)}.")
+    click.echo(f"{greeting}. Last night: {present.day(night)}.")
     question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))
@@ -172,7 +173,7 @@ def morning_checkin(diary: Diary) -> None:
         )
 
     day = night
-    click.echo(f"And during the day on {timeutil.friendly_date(day)}:")
+    click.echo(f"And during the day on {present.day(day)}:")
     water = _ask(
         "Water and other drinks (1.5L, 6glasses, 50oz)", lambda t: units.parse_water(t, glass)
     )
@@ -219,11 +220,11 @@ def morning_checkin(diary: Diary) -> None:
         for e in logged:
             click.echo(f"  cramp {e.id}: {episode_line(e)}")
         if not logged and count == 0:
-            click.echo(f"  {timeutil.friendly_date(night)}: no cramps")
+            click.echo(f"  {present.day(night)}: no cramps")
         elif not logged:
-            click.echo(f"  {timeutil.friendly_date(night)}: not logged (skipped)")
+            click.echo(f"  {present.day(night)}: not logged (skipped)")
         if record is not None:
-            click.echo(f"  day {timeutil.friendly_date(day)}: {day_line(record)}")
+            click.echo(f"  day {present.day(day)}: {day_line(record)}")
     click.echo("Undo with: cramplog undo")
 
 

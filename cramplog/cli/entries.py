@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary, pass_diary
 from cramplog.cli.shared import ask_fold, clock, on_terminal
 from cramplog.present.diary import day_line, episode_line
@@ -243,7 +244,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
             )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
-    click.echo(f"Night of {timeutil.friendly_date(which)}: no cramps. {diary.undo_hint}")
+    click.echo(f"Night of {present.day(which)}: no cramps. {diary.undo_hint}")
 
 
 @click.command()
@@ -359,7 +360,7 @@ def day(
             session.flush()
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
-    click.echo(f"Day {timeutil.friendly_date(which)}: {line}. {diary.undo_hint}")
+    click.echo(f"Day {present.day(which)}: {line}. {diary.undo_hint}")
 
 
 def episode_dict(e: Episode) -> dict[str, Any]:
@@ -470,7 +471,6 @@ def list_(
 def own_factor_text(d: Day, own: list[str]) -> str | None:
     """ "leg elevated: yes, sleep: ?": the day's own factors, ? where not recorded; None
     when none of them is recorded that day."""
-    from cramplog import present
 
     rows = {row.factor.name: row for row in d.factors if row.factor.removed_at is None}
     if not rows:
@@ -494,8 +494,7 @@ def _print_nights(
     last: date,
     own_lines: dict[date, str | None] | None = None,
 ) -> None:
-    from cramplog import present
-    from cramplog.timeutil import friendly_date, zone
+    from cramplog.timeutil import zone
 
     if first is None:
         candidates = [e.night for e in found] + free
@@ -516,7 +515,7 @@ def _print_nights(
         if night in by_night:
             observed += 1
             for i, e in enumerate(by_night[night]):
-                label = friendly_date(night) if i == 0 else ""
+                label = present.day(night) if i == 0 else ""
                 local = e.at.astimezone(zone(e.tz))
                 where = present.where(e.site, e.side, missing="?") if e.site or e.side else "?"
                 extra = list(e.sign_list)
@@ -540,9 +539,9 @@ def _print_nights(
                 click.echo(present.terminal(row.format(*cells)))
         elif night in free_set:
             observed += 1
-            click.echo(f"{friendly_date(night):<17} {'':>4}  no cramps")
+            click.echo(f"{present.day(night):<17} {'':>4}  no cramps")
         else:
-            click.echo(f"{friendly_date(night):<17} {'':>4}  (not logged)")
+            click.echo(f"{present.day(night):<17} {'':>4}  (not logged)")
         if own_lines and own_lines.get(night):
             click.echo(present.terminal(f"{'':<17} {'':>4}  your factors: {own_lines[night]}"))
         night += timedelta(days=1)
@@ -563,7 +562,6 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    from cramplog import present
 
     click.echo(f"Cramp {e.id}: {episode_line(e)}")
     # What was not recorded is left out (never shown as "no"): the line above names what was.
@@ -683,7 +681,8 @@ def undo(diary: Diary) -> None:
         click.echo("Nothing to undo.")
         return
     assert when is not None
-    click.echo(f"Undone: {summary} (from {when.astimezone():%a %d %b %H:%M}).")
+    local = when.astimezone()
+    click.echo(f"Undone: {summary} (from {present.short_day(local)} {local:%H:%M}).")
 
 
 COMMANDS = [log, none, day, list_, show, edit, delete, restore, undo]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Progress:
             return
         self.last = now
         share = done / total if total else 1.0
-        line = f"{self.label}: {_size(done)} of {_size(total)} ({share:.0%})"
+        line = f"{self.label}: {_size(done)} of {_size(total)} ({present.fraction(share)})"
         elapsed = now - self.started
         if 0 < share < 1 and elapsed > 1:
             line += f", about {_duration(elapsed / share - elapsed)} left"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cramplog import present
 from cramplog.cli import Diary, pass_diary
 
 if TYPE_CHECKING:
@@ -491,8 +492,10 @@ def config_set(diary: Diary, key: str, value: str) -> None:
     with diary.writing(f"setting {key}") as session:
         key = ops.setting_name(key)
         stored = ops.set_setting(session, key, value)
-    unit = " mL" if key == "low_water_ml" else ""
-    click.echo(f"{key} = {stored}{unit}")
+        units = str(ops.setting(session, "units") or "metric")
+    if key in ("low_water_ml", "glass_ml"):  # stored as mL, read in the diary's units
+        stored = f"{stored} ({present.water(float(stored), units)})"
+    click.echo(f"{key} = {stored}")
 
 
 COMMANDS = [shoes, meds, profile, config]

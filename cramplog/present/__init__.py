@@ -30,12 +30,15 @@ __all__ = [
     "day",
     "duration",
     "factor_value",
+    "fraction",
     "is_unknown",
     "length",
     "number",
+    "p_value",
     "percent",
     "plural",
     "rate",
+    "ratio",
     "severity",
     "severity_summary",
     "share",
@@ -105,11 +108,38 @@ def yes_no(value: Any, *, unknown: str = UNKNOWN) -> str:
 
 
 def percent(part: Any, whole: Any, *, missing: str = DASH) -> str:
-    """`part` of `whole` as a whole percentage, "33%"; `missing` when either is unknown or the
+    """`part` of `whole` as a whole percentage, "33%", halves rounded up as on paper (5 of 8 is
+    63%, where Python's own rounding would print 62%); `missing` when either is unknown or the
     whole is 0."""
     if is_unknown(part) or is_unknown(whole) or not whole:
         return missing
-    return f"{100.0 * float(part) / float(whole):.0f}%"
+    return f"{math.floor(100.0 * float(part) / float(whole) + 0.5)}%"
+
+
+def fraction(value: Any, *, missing: str = DASH) -> str:
+    """A share already divided (0.93) as a whole percentage, "93%"."""
+    if is_unknown(value):
+        return missing
+    return f"{math.floor(100.0 * float(value) + 0.5)}%"
+
+
+def p_value(p: float) -> str:
+    """A p value as a clinician reads it: "p = 0.006", "p < 0.001"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def ratio(value: Any, *, missing: str = DASH) -> str:
+    """A ratio to two significant figures, plainly: 0.35, 2.8, 12."""
+    if is_unknown(value):
+        return missing
+    value = float(value)
+    if math.isinf(value):
+        return "infinity"
+    if value < 0.995:
+        return f"{value:.2g}"
+    if value < 9.95:
+        return f"{value:.1f}"
+    return f"{value:.0f}"
 
 
 def share(part: Any, whole: Any, noun: str = "night", *, missing: str = UNKNOWN) -> str:
@@ -167,8 +197,10 @@ def water_limit(ml: Any, units: str = "metric") -> str:
 # --- time ----------------------------------------------------------------------------------
 
 
-def day(d: date) -> str:
-    """ "Mon 16 Nov 2026"."""
+def day(d: date | str) -> str:
+    """ "Mon 16 Nov 2026" (a date, or its ISO text as JSON carries it)."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d)
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 

@@ -17,7 +17,7 @@ def episode_line(e: Episode) -> str:
     """ "severity 6, calf (left), 2 min, woke you; night of Thu 19 Nov 2026 (at Fri 20 Nov
     03:10)". A field not recorded is left out, never shown as "no" (`show` says which are
     not recorded); text from the diary is escaped for the terminal."""
-    from cramplog.timeutil import friendly_date, zone
+    from cramplog.timeutil import zone
 
     local = e.at.astimezone(zone(e.tz))
     parts = [
@@ -36,7 +36,7 @@ def episode_line(e: Episode) -> str:
     if e.sign_list:
         parts.append("signs: " + ", ".join(e.sign_list))
     at = f"{local:%a} {local.day} {local:%b %H:%M}"
-    return present.terminal(f"{', '.join(parts)}; night of {friendly_date(e.night)} (at {at})")
+    return present.terminal(f"{', '.join(parts)}; night of {present.day(e.night)} (at {at})")
 
 
 def day_line(d: Day, units: str = "metric") -> str:

@@ -117,11 +117,7 @@ def tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[Bl
     return blocks
 
 
-def _sig(value: float) -> str:
-    """Two significant figures, plainly: 0.074, 0.45, 2.0, 12."""
-    if value < 0.995:
-        return f"{value:.2g}"
-    return f"{value:.1f}" if value < 9.95 else f"{value:.0f}"
+_sig = present.ratio  # two significant figures, plainly: 0.074, 0.45, 2.0, 12
 
 
 def _ratio(value: float | None, low: float | None, high: float | None) -> str:

@@ -35,10 +35,9 @@ def _values(nightly: Nightly, name: str, lo: date, hi: date) -> pd.Series:
 def _header(name: str, spec: dict[str, Any]) -> str:
     if spec.get("kind") != "number":
         return name
-    unit = f" {spec['unit']}" if spec.get("unit") else ""
-    if spec.get("exposed_below") is not None:
-        return f"{name}\n(exposed < {float(spec['exposed_below']):g}{unit})"
-    return f"{name}\n(exposed > {float(spec['exposed_above']):g}{unit})"
+    below = spec.get("exposed_below")
+    side, threshold = ("<", below) if below is not None else (">", spec.get("exposed_above"))
+    return f"{name}\n(exposed {side} {present.factor_value(threshold, 'number', spec.get('unit'))})"
 
 
 def week_table(pages: list[Page], inputs: Inputs, monday: date) -> None:

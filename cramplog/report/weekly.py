@@ -109,7 +109,7 @@ def _week_numbers(page: Page, nightly: Nightly, monday: date, first: date) -> No
     def per_week(e: dict[str, Any], key: str) -> str:
         if weeks == 0:
             return DASH
-        return f"{e[key] / weeks:.1f}" if weeks > 1 else str(e[key])
+        return present.number(e[key] / weeks) if weeks > 1 else str(e[key])
 
     rows = []
     for label, key in (
