@@ -388,6 +388,35 @@ def test_own_factor_rows_follow_the_built_in_rules(cli, db_path: Path) -> None:
     assert "sleep under 6 h" in text
 
 
+def test_a_day_before_copy_of_an_own_factor_is_not_tested_twice(tmp_path: Path) -> None:
+    """40 nights, "brace" worn on the first 20 days only: its day-before column agrees with
+    it on 38 of 39 nights (97%, over LAG_COPY_AGREEMENT), so only the same-day row is tested."""
+    from cramplog import diary as ops
+    from cramplog import factors
+    from cramplog.db import open_engine, session_scope
+    from cramplog.models import Episode, NightRecord
+
+    path = tmp_path / "d.db"
+    engine = open_engine(f"sqlite:///{path}")
+    with session_scope(engine, write=True) as session:
+        brace, _ = factors.add(session, "brace")
+        who = ops.person(session)
+        for i in range(40):
+            night = START + timedelta(days=i)
+            day = Day(person_id=who.id, date=night)
+            day.factors.append(DayFactor(factor=brace, value=1.0 if i < 20 else 0.0))
+            session.add(day)
+            if i % 3 == 0:
+                at = datetime(night.year, night.month, night.day, 3, tzinfo=UTC) + timedelta(1)
+                session.add(Episode(person_id=who.id, at=at, tz="UTC", night=night))
+            else:
+                session.add(NightRecord(person_id=who.id, night=night))
+    engine.dispose()
+    rows = insight_rows(path)
+    assert rows["factor:brace"]["lag1_copy"] is True
+    assert "factor:brace:lag1" not in rows
+
+
 def test_removed_factors_drop_out_of_insights(cli) -> None:
     cli("factor", "add", "leg elevated")
     for i in range(3):
@@ -511,6 +540,7 @@ def test_a_format_2_export_still_imports(cli, tmp_path: Path) -> None:
             lambda doc: doc["days"][0]["factors"][0].update(factor="nope", name=None),
             "is not in the file",
         ),
+        (lambda doc: doc["days"][0]["factors"][0].update(value=0.5), "is yes/no"),
     ],
 )
 def test_bad_factor_rows_are_refused_and_nothing_is_written(
@@ -523,6 +553,19 @@ def test_bad_factor_rows_are_refused_and_nothing_is_written(
     r = cli("--db", str(new), "import", str(tmp_path / "bad.json"))
     assert r.exit_code == 2 and says in r.output + r.stderr, r.output + r.stderr
     assert row_counts(new).get("factor", 0) == 0
+
+
+def test_a_factor_of_another_kind_under_the_same_name_is_refused(
+    cli, with_factors: Path, db_path: Path, tmp_path: Path
+) -> None:
+    doc = export_json(cli, with_factors, tmp_path / "a.json")
+    leg = next(f for f in doc["factors"] if f["name"] == "leg elevated")
+    leg.update(uid=None, kind="number", unit="cm", exposed_above=10.0)
+    (tmp_path / "other.json").write_text(json.dumps(doc), encoding="utf-8")
+    before = row_counts(db_path)
+    r = cli("import", str(tmp_path / "other.json"), "--prefer", "file")
+    assert r.exit_code == 2 and "is yes/no in the diary and a number in the file" in r.stderr
+    assert row_counts(db_path) == before
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -846,6 +846,15 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
             match = by_uid.get(row.uid) if row.uid else None
             if match is None and (table.unique_natural or not row.uid):
                 match = by_key.get(natural_key(table, row.values, row.refs))
+            if table is FACTORS and match is not None and match.kind != row.values["kind"]:
+                # Its days' values would change meaning (a yes read as the number 1).
+                raise BadRows(
+                    [
+                        f"{row.where}: the factor {match.name!r} is {_KINDS[match.kind]} in the "
+                        f"diary and {_KINDS[row.values['kind']]} in the file (rename one: "
+                        "cramplog factor rename)"
+                    ]
+                )
             if match is None:
                 obj = _add(session, table, who, row)
                 counts.added += 1
@@ -976,6 +985,9 @@ def _resolve_shoes(row: Incoming, refs: dict[str, Shoe]) -> list[tuple[Shoe, Any
     return out
 
 
+_KINDS = {"yesno": "yes/no", "number": "a number"}
+
+
 def _day_factor_refs(day: Day) -> list[tuple[str, float]]:
     return sorted((v.factor.uid, v.value) for v in day.factors)
 
@@ -988,6 +1000,10 @@ def _resolve_factors(row: Incoming, refs: dict[str, Factor]) -> list[tuple[Facto
             found = refs.get("name:" + name.strip().casefold())
         if found is None:
             raise BadRows([f"{row.where}: factor {uid or name!r} is not in the file or the diary"])
+        if found.kind == "yesno" and value not in (0.0, 1.0):
+            raise BadRows(
+                [f"{row.where}: factors: {found.name!r} is yes/no (accepted: 1 for yes, 0 for no)"]
+            )
         out.append((found, value))
     return out
 
