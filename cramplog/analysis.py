@@ -685,13 +685,43 @@ def _lag_copies(names: list[str], matrix: np.ndarray) -> set[int]:
 def _identical_groups(names: list[str], matrix: np.ndarray, skip: set[int]) -> list[list[int]]:
     """Columns with the same known/unknown pattern and the same values on every compared
     night, grouped (each group in the frame's order; groups in order of their first column).
-    Identical columns give identical tables: one test, not two."""
+    Identical columns give identical tables: one test, not two.
+
+    A column that never varies (every known night "no", or every one "yes") stays a row of
+    its own: two factors that simply never happened are not "the same nights". The exception
+    is a general column that is one specific one by construction (the only tight pair and
+    "tight shoes", the only listed medicine and "a listed medicine")."""
     codes = np.where(np.isnan(matrix), 2, matrix).astype(np.int8)
-    groups: dict[bytes, list[int]] = {}
+    groups: dict[bytes | int, list[int]] = {}
     for j in range(len(names)):
-        if j not in skip:
-            groups.setdefault(codes[:, j].tobytes(), []).append(j)
+        if j in skip:
+            continue
+        pattern = codes[:, j].tobytes()
+        known = codes[:, j][codes[:, j] != 2]
+        if known.size and known.min() != known.max():
+            groups.setdefault(pattern, []).append(j)
+            continue
+        # A constant column joins a constant group only when it is that one column by
+        # construction, and no second column of the same kind could be the one.
+        homes = [
+            g
+            for key, g in groups.items()
+            if isinstance(key, int)
+            and codes[:, key].tobytes() == pattern
+            and _one_by_construction(names[key], names[j])
+        ]
+        if len(homes) == 1:
+            homes[0].append(j)
+        else:
+            groups[j] = [j]
     return list(groups.values())
+
+
+def _one_by_construction(first: str, second: str) -> bool:
+    """Whether `second` (a general column) is `first` (a specific one) for a structural
+    reason: a pair and "tight shoes" when it is the only tight pair, and the like."""
+    (a, a_lag), (b, b_lag) = _split_lag(first), _split_lag(second)
+    return a_lag == b_lag and (a.partition(":")[0], b) in _SAME_AS_SPECIFIC
 
 
 def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[str, Any]]:
@@ -756,7 +786,22 @@ def factors(nightly: Nightly, start: Any = None, end: Any = None) -> list[dict[s
         row["finding"] = bool(row["enough_data"] and q is not None and q < q_below)
         name = row["factor"] + (LAG_SUFFIX if row["lag"] else "")
         row["sentence"] = _factor_sentence(row, factor_phrase(name, settings))
+        if row["same_as"]:
+            note = _same_nights_note(row["same_as"], settings)
+            head, chance, _ = row["sentence"].partition(" This could be chance.")
+            row["sentence"] = f"{head} {note}{chance}"
     return rows
+
+
+def _same_nights_note(others: list[str], settings: dict[str, Any]) -> str:
+    """Says which other columns a merged row stands for, so a sentence quoted on its own
+    (the weekly report's findings) still names them all."""
+    nouns = []
+    for name in others:
+        base, lagged = _split_lag(name)
+        nouns.append(_noun(base, settings) + (" the day before" if lagged else ""))
+    joined = ", ".join(nouns[:-1]) + " and " + nouns[-1] if len(nouns) > 1 else nouns[0]
+    return f"The same nights as {joined}, so the diary cannot tell which of them matters."
 
 
 def insights(nightly: Nightly, start: Any = None, end: Any = None) -> dict[str, Any]:

@@ -195,6 +195,8 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
         count = pd.Series(0, index=index, dtype="Int64")
     else:
         grouped = episodes.groupby("night")
+        woke = episodes["woke"]
+        by_night = episodes["night"]
         per_night = pd.DataFrame(
             {
                 "count": grouped.size(),
@@ -202,10 +204,14 @@ def _outcomes(frame: pd.DataFrame, episodes: pd.DataFrame, free: pd.Series) -> N
                 "mean_severity": grouped["severity"].mean(),
                 "total_minutes": grouped["minutes"].sum(min_count=1),
                 "max_minutes": grouped["minutes"].max(),
-                "woke": grouped["woke"].agg(lambda s: bool(s.fillna(False).any())),
-                # Waking is known on a cramp night when it was recorded (yes or no) for at
-                # least one of its cramps.
-                "woke_known": grouped["woke"].agg(lambda s: bool(s.notna().any())),
+                # Grouped boolean columns, not a Python function per night: on ten years
+                # of cramps that was a tenth of the packet's time.
+                "woke": woke.eq(True).fillna(False).astype(bool).groupby(by_night).any(),
+                # Waking is known on a cramp night when one of its cramps woke the person,
+                # or when every one of them says whether it did: a "no" beside a cramp not
+                # asked could still be a night woken.
+                "woke_known": woke.eq(True).fillna(False).astype(bool).groupby(by_night).any()
+                | woke.notna().groupby(by_night).all(),
                 "first_at": grouped["hours_after_18"].min(),
             }
         )

@@ -360,28 +360,27 @@ def test_factor_never_and_always_present(
 
     write(fill)
     factors = by_name(analysis.insights(build(nov(1), nov(20))))
-    # Neither heels nor tight shoes were ever worn: two identical columns (known on the same
-    # nights, "no" on all of them), so one row standing for both.
+    # Neither heels nor tight shoes were ever worn: their columns agree on every night only
+    # because neither ever happened, so each stays a row of its own (not "the same nights").
     never = factors["heels"]
-    assert never is factors["tight_shoes"]
-    assert (never["factor"], never["same_as"]) == ("tight_shoes", ["heels"])
-    assert never["label"] == "tight shoes (same nights as heels)"
-    assert (never["exposed_nights"], never["unexposed_nights"]) == (0, 20)
-    assert never["enough_data"] is False and never["risk_ratio"] is None
-    assert never["sentence"] == "No nights with tight shoes so far; need at least 5."
-    # The flats were worn and atorvastatin taken every day: three identical columns (always
-    # yes), one row named after the first specific one, saying what else it stands for.
-    always = factors["medication:atorvastatin"]
-    assert always is factors["listed_medication"] is factors["shoes:office flats"]
-    assert always["same_as"] == ["medication:atorvastatin", "listed_medication"]
-    assert (
-        always["label"] == "office flats; same nights as atorvastatin (your only listed medicine)"
-    )
-    assert (always["exposed_nights"], always["unexposed_nights"]) == (20, 0)
-    assert always["enough_data"] is False and always["p_value"] is None
-    assert always["sentence"] == (
+    assert never is not factors["tight_shoes"]
+    assert (never["factor"], never["same_as"], never["label"]) == ("heels", [], "heels")
+    tight = factors["tight_shoes"]
+    assert (tight["same_as"], tight["label"]) == ([], "tight shoes")
+    assert (tight["exposed_nights"], tight["unexposed_nights"]) == (0, 20)
+    assert tight["enough_data"] is False and tight["risk_ratio"] is None
+    assert tight["sentence"] == "No nights with tight shoes so far; need at least 5."
+    # The flats were worn and atorvastatin taken every day: always "yes", so again no
+    # comparison, and no merge either; each says there is nothing to compare with yet.
+    flats = factors["shoes:office flats"]
+    assert flats is not factors["medication:atorvastatin"]
+    assert (flats["same_as"], flats["label"]) == ([], "office flats")
+    assert (flats["exposed_nights"], flats["unexposed_nights"]) == (20, 0)
+    assert flats["enough_data"] is False and flats["p_value"] is None
+    assert flats["sentence"] == (
         "No nights without office flats so far; need at least 5 to compare with."
     )
+    assert all(f["q_value"] is None for f in (never, tight, flats))
     # A pair that was never worn on a logged day is not a column of this diary at all.
     assert "shoes:dance heels" not in factors
 

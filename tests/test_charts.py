@@ -214,11 +214,11 @@ def test_calendar_draws_a_square_per_night_with_severity_written_in(nightly: Nig
     fig = charts.calendar(nightly)
     ax = fig.get_axes()[0]
     # one collection per kind of night (not logged: hatched; no cramps; cramps), not a patch
-    # per night
+    # per night: one square placed at each night of its kind
     assert len(ax.collections) == 3
-    assert sum(len(c.get_paths()) for c in ax.collections) == 35
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 35
     hatched = [c for c in ax.collections if c.get_hatch()]
-    assert [len(c.get_paths()) for c in hatched] == [len(NOT_LOGGED)]
+    assert [len(c.get_offsets()) for c in hatched] == [len(NOT_LOGGED)]
     written = sorted(t.get_text() for t in ax.texts)
     assert written == sorted(["4", "4", "4", "5", "5", "6", "8"])  # worst of each cramp night
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Oct 2026", "Nov 2026"]

@@ -142,6 +142,11 @@ def test_identical_columns_are_one_row_and_one_test() -> None:
     boots = rows[0]
     assert boots["same_as"] == ["tight_shoes"]
     assert boots["label"] == "work boots (your tight pair)"
+    # The sentence, quoted alone in the weekly report, names both columns too.
+    assert "after wearing work boots" in boots["sentence"]
+    assert boots["sentence"].endswith(
+        "The same nights as tight shoes, so the diary cannot tell which of them matters."
+    )
     assert (boots["exposed_nights"], boots["exposed_cramp_nights"]) == (20, 15)
     assert (boots["unexposed_nights"], boots["unexposed_cramp_nights"]) == (20, 3)
     # Benjamini-Hochberg over 2 tests, not 3: the boots have the smaller p, so q = 2p.
@@ -299,3 +304,16 @@ def test_reports_say_unknown_when_no_nights_waking_is_known(cli: Cli, tmp_path: 
         text = " ".join(page.extract_text() for page in PdfReader(out).pages)
         assert "Nights woken by cramps not recorded" in text
         assert "None (" not in text and "Nights woken by cramps 0" not in text
+
+
+def test_two_factors_that_never_happened_are_not_the_same_nights() -> None:
+    worn, cramp = _pattern(40)
+    never = [False] * 40
+    rows = analysis.factors(
+        _exposures({"heels": never, "tight_shoes": list(never), "alcohol": worn}, cramp)
+    )
+    by = {r["factor"]: r for r in rows}
+    assert set(by) == {"heels", "tight_shoes", "alcohol"}
+    assert by["heels"]["label"] == "heels" and by["tight_shoes"]["label"] == "tight shoes"
+    assert by["heels"]["same_as"] == by["tight_shoes"]["same_as"] == []
+    assert by["heels"]["q_value"] is None and by["heels"]["finding"] is False

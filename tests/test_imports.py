@@ -45,3 +45,15 @@ def test_log_imports_no_pandas_matplotlib_or_alembic_when_the_schema_is_current(
     assert not names & set(HEAVY_FOR_LOG), names & set(HEAVY_FOR_LOG)
     for command in (["none", "--night", "2026-11-20"], ["day", "--water", "2L"], ["undo"]):
         assert not imported(command, home) & set(HEAVY_FOR_LOG), command
+
+
+def test_tonight_s_trial_arm_keeps_the_logging_path_light(home: Path) -> None:
+    imported(["none", "--night", "2026-11-20"], home)  # creates the diary: Alembic runs
+    imported(["trial", "plan", "stretched", "--seed", "1", "--start", "2026-11-20"], home)
+    for command in (
+        ["log", "5", "--at", "03:00"],
+        ["none", "--night", "2026-11-19"],
+        ["day", "--stretched"],
+    ):
+        names = imported(command, home)
+        assert not names & set(HEAVY_FOR_LOG), (command, names & set(HEAVY_FOR_LOG))

@@ -167,10 +167,11 @@ class Truth:
         eps = [e for e in self.episodes if start <= date.fromisoformat(e["night"]) <= end]
         cramp = {date.fromisoformat(e["night"]) for e in eps}
         observed = cramp | {n for n in self.free if start <= n <= end}
-        # docs/definitions.md: a cramp night's waking is known when "woke" was answered for
-        # at least one of its cramps.
+        # docs/definitions.md: a cramp night's waking is known when one of its cramps woke
+        # the person, or when "woke" was answered for every one of its cramps.
         woke = {date.fromisoformat(e["night"]) for e in eps if e["woke"]}
-        woke_known = {date.fromisoformat(e["night"]) for e in eps if e["woke"] is not None}
+        unanswered = {date.fromisoformat(e["night"]) for e in eps if e["woke"] is None}
+        woke_known = woke | (cramp - unanswered)
         nights = (end - start).days + 1
         return {
             "nights_in_period": nights,
@@ -565,3 +566,64 @@ def test_own_factors_read_back_and_unknown_is_never_no(
         assert not any(
             r["factor"] == f"factor:{removed}" or f"factor:{removed}" in r["same_as"] for r in rows
         )
+
+
+# --- self-trials -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [*SEEDS[::6], "no-woke", "one-night"])
+def test_trial_over_a_messy_diary_counts_what_the_diary_holds(
+    key: str | int, diaries: Callable[[str | int], Built], tmp_path: Path
+) -> None:
+    """A trial planned over the diary's last 6 weeks (kept on paper): show and result exit
+    clean, print no missing-value words, and count per arm what `list --json` holds."""
+    import shutil
+
+    built = diaries(key)
+    path = tmp_path / "copy.db"  # the module's diaries are shared: plan on a copy
+    shutil.copy(built.path, path)
+    start = LAST_NIGHT - timedelta(days=41)
+    planned = run(
+        path,
+        "trial",
+        "plan",
+        "stretched",
+        "--pairs",
+        "3",
+        "--period-days",
+        "7",
+        "--washout-days",
+        "1",
+        "--start",
+        start.isoformat(),
+        "--seed",
+        "5",
+    )
+    assert_clean(planned, "trial plan")
+    assert_no_missing_words(planned.output, "trial plan")
+    for args in (("trial", "show"), ("trial", "result")):
+        result = run(path, *args)
+        assert_clean(result, " ".join(args))
+        assert_no_missing_words(result.output, " ".join(args))
+    shown = json.loads(run(path, "trial", "show", "--json").output)
+    res = json.loads(run(path, "trial", "result", "--json").output)
+    truth = Truth.of(path)
+    for arm in ("on", "off"):
+        nights = set()
+        for p in shown["periods"]:
+            if p["arm"] == arm:
+                lo = date.fromisoformat(p["start"]) + timedelta(days=1)  # after the washout
+                nights |= {lo + timedelta(days=i) for i in range(6)}
+        expected = {"nights_observed": 0, "cramp_nights": 0, "episodes": 0}
+        for night in nights:
+            counts = truth.period(night, night)
+            for k in expected:
+                expected[k] += counts[k]
+        got = {k: res["arms"][arm][k] for k in expected}
+        assert got == expected, (arm, got, expected)
+    if key == "no-woke":  # the packet's trial page over a messy diary, once
+        packet = tmp_path / "packet.pdf"
+        assert_clean(run(path, "report", "appointment", "-o", str(packet)), "report appointment")
+        text = pdf_text(packet)
+        assert "Self-trial (N-of-1)" in text
+        assert_no_missing_words(text, "the packet's trial page")

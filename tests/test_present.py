@@ -104,3 +104,12 @@ def test_present_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     for heavy in ("pandas", "numpy", "matplotlib", "sqlalchemy"):
         assert f"'{heavy}'" not in out.stdout, heavy
+
+
+def test_a_time_after_midnight_carries_its_morning_weekday() -> None:
+    from datetime import datetime
+
+    night = date(2026, 11, 20)  # a Friday night
+    assert present.time_in_night(datetime(2026, 11, 20, 22, 40), night) == "22:40"
+    assert present.time_in_night(datetime(2026, 11, 21, 3, 10), night) == "Sat 03:10"
+    assert present.time_in_night(None, night) == present.DASH

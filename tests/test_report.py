@@ -243,7 +243,7 @@ def test_appointment_packet_has_the_charts_then_every_cramp(
 def appendix_ids(page: str) -> list[int]:
     """The "#" column of an appendix page: each row is one line of the page's text, so a
     reader's copy of the page reads a cramp at a time, starting with its id."""
-    row = r"\b(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 \d\d:\d\d"
+    row = r"\b(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 (?:\w{3} )?\d\d:\d\d"
     return [int(n) for n in re.findall(row, page)]
 
 
@@ -381,3 +381,25 @@ def test_an_unwritable_output_is_one_line(
     assert result.exit_code == 1
     assert result.stderr.startswith("cramplog: cannot write")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_week_sentence_on_an_empty_week_says_nothing_was_logged() -> None:
+    from cramplog.report.weekly import _week_sentence
+
+    def e(k: int, n: int) -> dict[str, int]:
+        return {"cramp_nights": k, "nights_observed": n}
+
+    assert _week_sentence(e(0, 0), e(2, 7), e(5, 20), 4) == (
+        "No nights were logged this week. Cramps came on 2 of 7 logged nights (29%) the week "
+        "before and 5 of 20 logged nights (25%) in the 4 weeks before this one."
+    )
+    assert _week_sentence(e(0, 0), e(0, 0), e(0, 0), 1) == (
+        "No nights were logged this week, and no nights logged the week before."
+    )
+    assert _week_sentence(e(0, 0), e(0, 0), e(0, 0), 0) == (
+        "No nights were logged this week, the diary's first."
+    )
+    assert _week_sentence(e(1, 3), e(0, 0), e(0, 0), 1) == (
+        "Cramps came on 1 of 3 logged nights (33%) this week, against no nights logged the "
+        "week before."
+    )

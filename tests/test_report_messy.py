@@ -190,8 +190,12 @@ def test_the_appendix_shows_diary_ids_notes_and_relief(
     run("none", "--night", "2026-11-16")
     text = report(run, tmp_path, "appointment")
     appendix = text[text.index("Appendix: every cramp logged") :]
-    ids = re.findall(r"(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 \d\d:\d\d", appendix)
+    ids = re.findall(
+        r"(\d+) (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} 2026 (?:\w{3} )?\d\d:\d\d", appendix
+    )
     assert ids == ["1", "3"], appendix
+    # 03:10 on the morning after night Tue 17 Nov reads with its own weekday
+    assert "Tue 17 Nov 2026 Wed 03:10" in appendix
     assert "stood on a cold floor" in appendix and "after the long walk" in appendix
     assert "2 min" in appendix and "3 min" in appendix
     assert not re.search(r"min(calf|foot|toes)", appendix)  # Duration and Site apart
@@ -241,7 +245,7 @@ def test_calendar_starts_at_the_first_logged_night(tmp_path: Path) -> None:
     ax = fig.get_axes()[0]
     months = [t.get_text() for t in ax.get_yticklabels()]
     assert months == ["Oct 2026", "Nov 2026"]
-    squares = sum(len(c.get_paths()) for c in ax.collections)
+    squares = sum(len(c.get_offsets()) for c in ax.collections)
     assert squares == 35  # 13 nights of October from the 19th, 22 of November
     assert len(ax.collections) <= 3  # one collection per kind of night, not a patch each
 

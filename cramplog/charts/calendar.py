@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,10 +94,26 @@ def calendar_height(start: date, end: date) -> float:
     return 1.75 + 0.225 * (months + 0.2)
 
 
-# Cells of one kind are one collection, not a patch per night: a 10-year calendar is 3,650
-# squares, and patches were most of the time spent drawing it.
+# Cells of one kind are one collection of one square path placed at every night, so the PDF
+# writes the square once and then only where it goes: a 10-year calendar is 3,650 squares, and
+# a path of their own each (a patch, or a polygon per night) was most of the packet's time.
 CELL = 0.88
 LABELS_UP_TO = 400  # severity written in the squares of at most this many cramp nights
+_SQUARE = Path(Path.unit_rectangle().vertices - 0.5, Path.unit_rectangle().codes)
+
+
+class _Squares(PathCollection):
+    """CELL-sized squares (in data units) centred on each (x, y) of `ax`."""
+
+    def __init__(self, ax: Axes, xy: np.ndarray, **kwargs: object) -> None:
+        super().__init__([_SQUARE], offsets=xy, offset_transform=ax.transData, **kwargs)
+        self._data_axes = ax
+
+    def draw(self, renderer: object) -> None:
+        # The square's size on the page is known only now, once the layout is done.
+        (x0, y0), (x1, y1) = self._data_axes.transData.transform([(0.0, 0.0), (CELL, CELL)])
+        self.set_transform(Affine2D().scale(abs(x1 - x0), abs(y1 - y0)))
+        super().draw(renderer)  # type: ignore[arg-type]
 
 
 def _calendar_cells(ax: Axes, rows: pd.DataFrame, first: pd.Period) -> None:
@@ -114,24 +132,17 @@ def _calendar_cells(ax: Axes, rows: pd.DataFrame, first: pd.Period) -> None:
     ):
         if not mask.any():
             continue
-        ax.add_collection(
-            PolyCollection(
-                _squares(x[mask], y[mask]),
-                facecolors=face,
-                edgecolors=edge,
-                linewidths=0.5,
-                hatch=hatch,
-            )
+        squares = _Squares(
+            ax,
+            np.column_stack([x[mask], y[mask]]),
+            facecolors=face,
+            edgecolors=edge,
+            linewidths=0.5,
+            hatch=hatch,
         )
+        ax.add_collection(squares, autolim=False)
     if int(cramp.sum()) > LABELS_UP_TO:
         return  # too many to read at this size; the greys and the legend say how bad
     for xi, yi, s, grey in zip(x[cramp], y[cramp], sev[cramp], greys, strict=True):
         label = "?" if np.isnan(s) else f"{s:g}"
         ax.text(xi, yi, label, ha="center", va="center", fontsize=5.5, color=text_on(grey))
-
-
-def _squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Corner coordinates of a CELL-sized square centred on each (x, y)."""
-    h = CELL / 2
-    offsets = np.array([[-h, -h], [h, -h], [h, h], [-h, h]])
-    return np.stack([x, y], axis=1)[:, None, :] + offsets[None, :, :]

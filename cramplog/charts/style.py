@@ -123,12 +123,15 @@ def make_printable(figures: Iterable[Figure]) -> list[str]:
                 formatter = axis.get_major_formatter()
                 if isinstance(formatter, FixedFormatter):
                     formatter.seq = [printable(str(s)) for s in formatter.seq]
-                elif isinstance(formatter, FuncFormatter) and not getattr(
-                    formatter, "_printable", False
-                ):  # labels given with set_yticks(ticks, labels) are a FuncFormatter
-                    formatter.func = _printable_func(formatter.func)
-                    formatter._printable = True  # type: ignore[attr-defined]
-                texts.extend(str(label.get_text()) for label in axis.get_ticklabels())
+                    texts.extend(formatter.seq)
+                elif isinstance(formatter, FuncFormatter):
+                    # labels given with set_yticks(ticks, labels) are a FuncFormatter
+                    if not getattr(formatter, "_printable", False):
+                        formatter.func = _printable_func(formatter.func)
+                        formatter._printable = True  # type: ignore[attr-defined]
+                    texts.extend(str(label.get_text()) for label in axis.get_ticklabels())
+                # Other formatters (numbers, dates) write digits and English month names
+                # only: asking for their labels here would lay out every tick twice.
     return texts
 
 

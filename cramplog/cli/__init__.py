@@ -197,9 +197,10 @@ from cramplog.cli import (  # noqa: E402
     reports,
     things,
     transfer,
+    trial,
 )
 
-for module in (entries, things, factors, analysis, check, reports, data, transfer):
+for module in (entries, things, factors, analysis, check, reports, data, transfer, trial):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -108,6 +108,7 @@ def morning_checkin(diary: Diary) -> None:
     from cramplog import factors, timeutil, units
     from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
+    from cramplog.trials.tonight import tonight_line
     from cramplog.words import SIDES, SITES
 
     with diary.reading() as session:
@@ -225,6 +226,9 @@ def morning_checkin(diary: Diary) -> None:
             click.echo(f"  {present.day(night)}: not logged (skipped)")
         if record is not None:
             click.echo(f"  day {present.day(day)}: {day_line(record)}")
+        trial_line = tonight_line(session, current)
+    if trial_line:
+        click.echo(trial_line)
     click.echo("Undo with: cramplog undo")
 
 

@@ -181,6 +181,7 @@ def log(
 
     from cramplog import diary as ops
     from cramplog import journal, timeutil, units
+    from cramplog.trials.tonight import tonight_line
 
     ops.check_severity(severity)
     while True:
@@ -208,6 +209,7 @@ def log(
                 e = logged.episode
                 journal.describe(session, f"logged cramp {e.id} ({episode_line(e)})")
                 long_cramp = ops.setting(session, "long_cramp_minutes")
+                trial_line = tonight_line(session, current)
             break
         except timeutil.AmbiguousTime as exc:  # rolled back; ask, then log it again
             fold = ask_fold(exc)
@@ -217,6 +219,8 @@ def log(
     found = concerns(e, {"long_cramp_minutes": long_cramp})
     if found:
         click.echo(f"Worth a look: {'; '.join(found)}. Run: cramplog check")
+    if trial_line:
+        click.echo(trial_line)
     click.echo("Undo with: cramplog undo")
 
 
@@ -231,6 +235,7 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
     from cramplog import diary as ops
     from cramplog import journal, timeutil
     from cramplog.errors import InputError
+    from cramplog.trials.tonight import tonight_line
 
     with diary.writing("marked a night cramp-free") as session:
         current, _ = clock(session)
@@ -244,7 +249,10 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
             )
         ops.mark_cramp_free(session, which, note)
         journal.describe(session, f"marked night {which} cramp-free")
+        trial_line = tonight_line(session, current)
     click.echo(f"Night of {present.day(which)}: no cramps. {diary.undo_hint}")
+    if trial_line:
+        click.echo(trial_line)
 
 
 @click.command()
@@ -326,6 +334,7 @@ def day(
     """
     from cramplog import diary as ops
     from cramplog import factors, journal, timeutil, units
+    from cramplog.trials.tonight import tonight_line
 
     with diary.writing("day factors") as session:
         current, _ = clock(session)
@@ -360,7 +369,10 @@ def day(
             session.flush()
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
+        trial_line = tonight_line(session, current)
     click.echo(f"Day {present.day(which)}: {line}. {diary.undo_hint}")
+    if trial_line:
+        click.echo(trial_line)
 
 
 def episode_dict(e: Episode) -> dict[str, Any]:

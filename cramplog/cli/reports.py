@@ -164,7 +164,10 @@ def _inputs(session: Session, end: date) -> Inputs:
     )
     current, _ = clock(session)
     paper = str(nightly.settings.get("paper") or "a4")
-    return report.Inputs(nightly, profile, check, report.made_at(current), paper)
+    from cramplog.trials.summary import gather
+
+    trial = gather(session, end)
+    return report.Inputs(nightly, profile, check, report.made_at(current), paper, trial)
 
 
 # --- commands ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "site",
     "span",
     "terminal",
+    "time_in_night",
     "water",
     "yes_no",
 ]
@@ -243,6 +244,17 @@ def clock(hours_after_18: float) -> str:
     """18.0 + h hours as a 24-hour clock time: 8.5 -> "02:30"."""
     total = round((18.0 + hours_after_18) * 60) % (24 * 60)
     return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def time_in_night(local: Any, night: date, *, missing: str = DASH) -> str:
+    """A cramp's local clock time beside its night's date: "22:40" on the evening itself,
+    "Sat 03:10" after midnight, so the morning's weekday is there to read and 03:10 is never
+    taken for the night's own date."""
+    if is_unknown(local):
+        return missing
+    if local.date() == night:
+        return f"{local:%H:%M}"
+    return f"{local:%a} {local:%H:%M}"
 
 
 def age(birth_year: int | None, today: date) -> str:

@@ -73,9 +73,9 @@ def episode_pages(inputs: Inputs, start: date, end: date) -> list[Page]:
         page.title(
             heading,
             f"{present.day(start)} to {present.day(end)} \u00b7 # is the diary id (cramplog "
-            "show #) \u00b7 Sev. = severity 0-10 \u00b7 local clock times (after midnight: "
-            "the morning after the night's "
-            f"date) \u00b7 {DASH}\u00a0=\u00a0not\u00a0recorded",
+            "show #) \u00b7 Sev. = severity 0-10 \u00b7 local clock times, with the "
+            "weekday after midnight (the morning after the night's date) \u00b7 "
+            f"{DASH}\u00a0=\u00a0not\u00a0recorded",
         )
         if not rows:
             page.text("No cramps logged in this period.")
@@ -91,7 +91,7 @@ def episode_pages(inputs: Inputs, start: date, end: date) -> list[Page]:
 EPISODE_COLUMNS = [
     Column("#", 5, "right"),
     Column("Night of", 15),
-    Column("Time", 5),
+    Column("Time", 9),
     Column("Sev.", 4, "right"),
     Column("Lasted", 11, "right"),
     Column("Site", 5),
@@ -99,18 +99,19 @@ EPISODE_COLUMNS = [
     Column("Woke", 4),
     Column("Signs", 13),
     Column("Relief", 22),
-    Column("Note", 23),
+    Column("Note", 19),
 ]
 
 
 def episode_row(e: dict[str, Any]) -> list[str]:
     """One cramp as table cells; anything not recorded is a dash (the heading says so)."""
     local = e.get("local")
+    night = pd.Timestamp(e["night"]).date()
     signs = ", ".join(s for s in str(e.get("signs") or "").split(",") if s)
     return [
         str(int(e["id"])) if not present.is_unknown(e.get("id")) else DASH,
-        present.day(pd.Timestamp(e["night"]).date()),
-        DASH if present.is_unknown(local) else f"{local:%H:%M}",
+        present.day(night),
+        present.time_in_night(local, night),
         present.severity(e.get("severity"), missing=DASH),
         present.duration(e.get("minutes"), missing=DASH),
         present.site(e.get("site"), missing=DASH),
@@ -118,5 +119,5 @@ def episode_row(e: dict[str, Any]) -> list[str]:
         present.yes_no(e.get("woke"), unknown=DASH),
         signs,
         present.shorten(e.get("relief"), 66) or DASH,
-        present.shorten(e.get("note"), 72) or DASH,
+        present.shorten(e.get("note"), 60) or DASH,
     ]

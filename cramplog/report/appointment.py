@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 from cramplog import present
 from cramplog.report.appendix import chart_pages, episode_pages
-from cramplog.report.clinician import Sources, flag_lines, source_lines, tried_lines
+from cramplog.report.clinician import Block, Sources, flag_lines, source_lines, tried_lines
 from cramplog.report.inputs import DASH, Inputs, Written
 from cramplog.report.own_factors import summary_line
 from cramplog.report.page import Column, Page
@@ -51,6 +52,11 @@ def _appointment(inputs: Inputs, start: date, end: date, path: Path) -> Written:
     pages = summary_pages(inputs, start, end, insight)
     if episode_count(nightly, start, end):
         pages.extend(chart_pages(inputs, start, end, insight["factors"]))
+    if inputs.trial is not None:  # only a diary with a trial gets its page
+        from cramplog.report.trial_page import trial_pages
+
+        pages.extend(trial_pages(inputs, inputs.trial))
+    if episode_count(nightly, start, end):
         pages.extend(episode_pages(inputs, start, end))
     return save(pages, inputs, path, meta(inputs, "appointment", start, end))
 
@@ -65,20 +71,44 @@ SUMMARY_SCALES = (1.0, 0.94, 0.88, 0.82)
 def summary_pages(inputs: Inputs, start: date, end: date, insight: dict[str, Any]) -> list[Page]:
     """Page one, at the largest type that fits one page; a very full summary (many flags and
     medicines) goes on to a second page rather than into unreadably small type."""
+    # The figures are worked out once; only the type size changes between tries.
+    facts = Facts(
+        analysis.endpoints(inputs.nightly, start, end),
+        analysis.trend(inputs.nightly, end)["sentence"],
+        endpoint_rows(inputs.nightly, start, end),
+        tried_lines(inputs.nightly, end, insight),
+        summary_line(inputs.nightly, start, end),
+    )
     for scale in SUMMARY_SCALES:
-        pages = summary_at(inputs, start, end, insight, scale)
+        pages = summary_at(inputs, start, end, insight, scale, facts)
         if len(pages) == 1:
             return pages
     return pages
 
 
+@dataclass(frozen=True)
+class Facts:
+    """Page one's figures, computed once however many type sizes are tried."""
+
+    period: dict[str, Any]
+    trend: str
+    endpoints: tuple[list[Column], list[list[str]]]
+    tried: list[Block]
+    own_factors: str | None = None  # one line on the person's own factors, when there are some
+
+
 def summary_at(
-    inputs: Inputs, start: date, end: date, insight: dict[str, Any], scale: float
+    inputs: Inputs,
+    start: date,
+    end: date,
+    insight: dict[str, Any],
+    scale: float,
+    facts: Facts,
 ) -> list[Page]:
     nightly = inputs.nightly
     pages = [Page(inputs.paper, scale)]
     page = pages[0]
-    period = analysis.endpoints(nightly, start, end)
+    period = facts.period
     logged = present.percent(period["nights_observed"], period["nights_in_period"])
     page.title(
         "Night cramp diary: summary for the appointment",
@@ -88,19 +118,18 @@ def summary_at(
     )
     sources = Sources()
     who(page, inputs, start, end, sources)
-    endpoint_table(page, nightly, start, end)
-    own = summary_line(nightly, start, end)  # the person's own factors, when there are some
-    if own:
-        page.text(own, size=7.2, color=DARK)
+    endpoint_table(page, *facts.endpoints)
+    if facts.own_factors:
+        page.text(facts.own_factors, size=7.2, color=DARK)
     page.heading("Trend")
-    page.text(present.plain_words(analysis.trend(nightly, end)["sentence"]))
+    page.text(present.plain_words(facts.trend))
     if not episode_count(nightly, start, end):
         page.text(
             "No cramps were logged in this period, so there are no charts and no table of cramps.",
             bold=True,
         )
     lines = flag_lines(inputs.check, sources)
-    lines += tried_lines(nightly, end, insight)
+    lines += facts.tried
     refs = source_lines(sources)
     for block in lines + refs:
         need = page.height(block.text, size=block.size, bold=block.bold)
@@ -166,11 +195,17 @@ def who(page: Page, inputs: Inputs, start: date, end: date, sources: Sources) ->
         )
 
 
-def endpoint_table(page: Page, nightly: Nightly, start: date, end: date) -> None:
+def endpoint_table(page: Page, columns: list[Column], rows: list[list[str]]) -> None:
     page.heading(
         "Endpoints, as trial diaries report them",
         "Cramps per week = cramps / (logged nights / 7); severity 0-10 and duration are per cramp.",
     )
+    page.table(columns, rows, size=7.5)
+
+
+def endpoint_rows(nightly: Nightly, start: date, end: date) -> tuple[list[Column], list[list[str]]]:
+    """The endpoint table's columns and cells: the whole period, the last 4 weeks, the 4
+    before."""
     # The last 4 weeks and the 4 before, cut at the start of the period (the diary's first
     # night at the latest): nights before the diary began were never going to be logged.
     recent_lo = max(end - timedelta(days=27), start)
@@ -211,7 +246,7 @@ def endpoint_table(page: Page, nightly: Nightly, start: date, end: date) -> None
             "right",
         ),
     ]
-    page.table(columns, rows, size=7.5)
+    return columns, rows
 
 
 def _severity(e: dict[str, Any]) -> str:

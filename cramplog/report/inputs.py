@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cramplog.flags import Check
     from cramplog.frame import Nightly
+    from cramplog.trials.summary import TrialSummary
 
 
 TREND_WEEKS = 12
@@ -40,6 +41,7 @@ class Inputs:
     check: Check | None  # provider-visit flags as of the report's last night
     made: datetime  # when the report is made (SOURCE_DATE_EPOCH, else now)
     paper: str = "a4"
+    trial: TrialSummary | None = None  # the diary's self-trial, when it has one begun
 
 
 @dataclass(frozen=True)

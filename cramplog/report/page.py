@@ -70,6 +70,13 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     return lines
 
 
+def _cell_lines(text: str, width: int, most: int) -> list[str]:
+    """A monospaced cell's lines: the text itself when it fits (most cells), else wrapped."""
+    if len(text) <= width and text.isprintable():
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True)[:most] or [""]
+
+
 # --- a page --------------------------------------------------------------------------------
 
 
@@ -241,7 +248,7 @@ class Page:
         done = 0
         for row in rows:
             cells = [
-                textwrap.wrap(str(v), c.width_chars, break_long_words=True)[:most_lines] or [""]
+                _cell_lines(str(v), c.width_chars, most_lines)
                 for v, c in zip(row, columns, strict=True)
             ]
             height = max(len(c) for c in cells)

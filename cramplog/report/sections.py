@@ -143,25 +143,12 @@ def insight_section(page: Page, nightly: Nightly, end: date, factors: list[dict[
 
 
 def endpoints(nightly: Nightly, lo: date, hi: date) -> dict[str, Any]:
-    """analysis.endpoints, plus `woke_cramp_nights_known`: the cramp nights whose waking is
-    known (a cramp that woke the person, or every cramp's answer given). The reports say
+    """analysis.endpoints, with `woke_cramp_nights_known`: the cramp nights whose waking is
+    known (a cramp that woke the person, or every cramp's answer given; the frame's
+    `woke_known`, so the reports and `stats` count the same nights). The reports say
     "not recorded" when none is, whatever the cramp-free nights say."""
     e = dict(analysis.endpoints(nightly, lo, hi))
-    table = nightly.episodes
-    known = woke = 0
-    if table is not None and not table.empty:
-        nights = pd.to_datetime(table["night"])
-        inside = table[(nights >= pd.Timestamp(lo)) & (nights <= pd.Timestamp(hi))]
-        for _, answers in inside.groupby("night")["woke"]:
-            values = [a for a in answers if not present.is_unknown(a)]
-            if any(bool(a) for a in values):
-                known, woke = known + 1, woke + 1
-            elif len(values) == len(answers):
-                known += 1
-    e["woke_cramp_nights_known"] = known
-    if "woke_known_nights" not in e:  # an analysis from before issue 9
-        e["woke_known_nights"] = known
-        e["woke_nights"] = woke if known or not e["cramp_nights"] else None
+    e["woke_cramp_nights_known"] = e["woke_known_nights"]
     return e
 
 

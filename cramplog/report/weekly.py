@@ -171,23 +171,26 @@ def _week_sentence(
     """Cramp nights out of logged nights, this week against before: rates, so that a week with
     fewer nights logged is not read as a better week."""
 
-    def part(e: dict[str, Any]) -> str:
+    def part(e: dict[str, Any], when: str) -> str:
         k, n = e["cramp_nights"], e["nights_observed"]
-        return (
-            f"{k} of {present.plural(n, 'logged night')} ({present.percent(k, n)})"
-            if n
-            else "no nights logged"
-        )
+        if not n:
+            return f"no nights logged {when}"
+        return f"{k} of {present.plural(n, 'logged night')} ({present.percent(k, n)}) {when}"
 
-    head = f"Cramps came on {part(this)} this week"
+    earlier = [(before, "the week before")]
+    if weeks > 1:
+        earlier.append((four, f"in the {weeks} weeks before this one"))
+    compared = " and ".join(part(e, when) for e, when in earlier)
+    if not this["nights_observed"]:
+        if weeks == 0:
+            return "No nights were logged this week, the diary's first."
+        if not any(e["nights_observed"] for e, _ in earlier):
+            return f"No nights were logged this week, and {compared}."
+        return f"No nights were logged this week. Cramps came on {compared}."
+    head = f"Cramps came on {part(this, 'this week')}"
     if weeks == 0:
         return head + "; the diary began this week."
-    if weeks == 1:
-        return f"{head}, against {part(before)} the week before."
-    return (
-        f"{head}, against {part(before)} the week before and {part(four)} in the {weeks} weeks "
-        "before this one."
-    )
+    return f"{head}, against {compared}."
 
 
 def _completeness(page: Page, nightly: Nightly, monday: date, first: date) -> None:

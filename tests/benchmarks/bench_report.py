@@ -11,12 +11,17 @@
 Runs are interleaved (floor, weekly, packet, whole packet, floor...) so that machine noise hits
 all alike, and medians are compared. The clock is pinned (CRAMPLOG_NOW) so every run makes the
 same reports. Exits 1 if a budget is exceeded.
+
+Beside the wall-clock medians it prints each command's CPU time (user + system, from
+getrusage of the finished child): on a machine shared with other work the CPU ratio moves
+much less than the wall-clock one, so it tells a slow machine from a slow report.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,10 +36,22 @@ WEEKLY_RATIO = 2.0
 PACKET_RATIO = 3.0
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+CPU: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], env: dict[str, str], name: str = "") -> float:
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    if name:
+        CPU.setdefault(name, []).append(_children_cpu() - cpu)
+    return wall
 
 
 def demo(cramplog: str, path: Path, months: int, env: dict[str, str]) -> str:
@@ -83,9 +100,10 @@ def main() -> int:
                 timed(cmd, env)
         for _ in range(args.runs):
             for name, cmd in commands.items():
-                times[name].append(timed(cmd, env))
+                times[name].append(timed(cmd, env, name))
     median = {name: statistics.median(values) for name, values in times.items()}
     floor = median["floor"]
+    cpu = {name: statistics.median(values) for name, values in CPU.items()}
     ok = True
     rows = [
         ("report weekly (1-year demo)", "weekly", WEEKLY_RATIO, WEEKLY_SECONDS),
@@ -101,7 +119,8 @@ def main() -> int:
         budget = f"{ratio_budget:.1f}x" + (f" and {seconds:.1f} s" if seconds else "")
         print(
             f"{label:<50}{value * 1000:7.1f} ms  ratio {ratio:4.2f}  budget {budget}  "
-            f"{'OK' if fine else 'OVER'}"
+            f"{'OK' if fine else 'OVER'}  "
+            f"(CPU {cpu[name]:.2f} s, ratio {cpu[name] / cpu['floor']:4.2f})"
         )
     return 0 if ok else 1
 
