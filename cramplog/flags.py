@@ -164,7 +164,13 @@ class _Ctx:
 def _window(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """The frame's rows for nights start..end, nights outside the frame added as missing."""
     index = pd.date_range(start, end, freq="D", name="night")
-    if len(frame.index) and index[0] >= frame.index[0] and index[-1] <= frame.index[-1]:
+    # An empty window (start after end) has no first night to slice from.
+    if (
+        len(frame.index)
+        and len(index)
+        and index[0] >= frame.index[0]
+        and index[-1] <= frame.index[-1]
+    ):
         # Inside the frame (the usual case): a slice, not a copy of ten years realigned.
         rows = frame.loc[index[0] : index[-1]].copy()
         rows["observed"] = rows["observed"].eq(True)
