@@ -702,11 +702,13 @@ def _identical_groups(names: list[str], matrix: np.ndarray, skip: set[int]) -> l
             groups.setdefault(pattern, []).append(j)
             continue
         # A constant column joins a constant group only when it is that one column by
-        # construction, and no second column of the same kind could be the one.
+        # construction, and no second column of the same kind could be the one; and never
+        # when both are all "no": a pair never worn is not "your only heels".
         homes = [
             g
             for key, g in groups.items()
             if isinstance(key, int)
+            and (known == 1).any()
             and codes[:, key].tobytes() == pattern
             and _one_by_construction(names[key], names[j])
         ]

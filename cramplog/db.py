@@ -12,6 +12,10 @@ a new file, an old one, or by `cramplog db`.
 The `.db` file alone is the diary after every command: file engines use no connection pool, so
 each session's connection closes when it ends, and SQLite checkpoints the write-ahead log into
 the file when the last connection closes. WAL stays on for concurrency (two terminals logging).
+
+A PostgreSQL database (a clinic's or a study's, `cramplog[postgres]`) runs the same code; what
+differs on a database server (no file to identify or copy, writers' lock, its errors) is in
+cramplog.server.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from cramplog import server
 from cramplog.config import sqlite_path
 from cramplog.errors import DiaryFileError, FaultError
 
@@ -150,7 +155,7 @@ def identify(path: Path) -> FileState:
     return state
 
 
-def _check_head_schema(path: Path, columns: list[tuple[str, str]]) -> None:
+def _check_head_schema(path: Path | str, columns: list[tuple[str, str]]) -> None:
     """A current diary must have every table and column this cramplog uses."""
     from cramplog.models import Base
 
@@ -205,8 +210,9 @@ def make_engine(url: str) -> Engine:
     elif path is not None and path.stat().st_size == 0:
         path.chmod(0o600)  # an empty file about to become a diary: health data, owner only
     try:
-        # No pool for files: each session's connection closes as it ends (see module doc).
-        engine = create_engine(url, poolclass=NullPool) if path else create_engine(url)
+        # No pool: each session's connection closes as it ends (see module doc). A command
+        # opens a session or two, and a server connection left in a pool would outlive it.
+        engine = create_engine(url, poolclass=NullPool)
     except ImportError as exc:
         raise DiaryFileError(
             f"cannot open {make_url_safe(url)}: its database driver is not installed ({exc})"
@@ -216,6 +222,8 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", server.begin)
     return engine
 
 
@@ -229,19 +237,22 @@ def schema_version(engine: Engine) -> str | None:
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is not None:
         return identify(path).version
-    from sqlalchemy import inspect
-
     try:
         with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
+            columns = server.columns(conn)
+            tables = frozenset(table for table, _ in columns)
+            version = None
             if "alembic_version" in tables and CORE_TABLES & tables:
                 version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-                if not version:
-                    raise damaged(url, "whose schema version is missing")
-                return str(version)
     except DBAPIError as exc:
-        raise DiaryFileError(f"cannot open {url}: {exc.orig}") from None
-    if tables:
+        raise DiaryFileError(f"cannot open {url}: {server.first_line(exc.orig)}") from None
+    if "alembic_version" in tables and CORE_TABLES & tables:
+        if not version:
+            raise damaged(url, "whose schema version is missing")
+        if version == SCHEMA_HEAD:
+            _check_head_schema(url, columns)  # type: ignore[arg-type]
+        return str(version)
+    if tables - {"alembic_version"}:
         raise DiaryFileError(
             f"{url} is not a cramplog diary: it holds another program's tables "
             f"({', '.join(sorted(tables)[:5])}); nothing was written."
@@ -352,13 +363,19 @@ def fault_on_write(where: Path | str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        orig = str(exc.orig)
+        orig = server.first_line(exc.orig)  # a server's message goes on with the statement
         lowered = orig.lower()
-        if "no such table" in lowered or "no such column" in lowered:
+        if "no such table" in lowered or "no such column" in lowered or server.missing(lowered):
             raise damaged(where, f"that does not match this cramplog ({orig})") from None
         if exc.connection_invalidated or isinstance(exc.orig, sqlite3.OperationalError):
             cause = _diagnose(where) or describe_sqlite_fault(orig)
             raise FaultError(f"cannot use {where}: {cause}; nothing was written") from None
+        if server.fault(exc):
+            shown = make_url_safe(str(where)) if "://" in str(where) else where
+            raise FaultError(
+                f"cannot use {shown}: the database server says {server.first_line(exc.orig)}; "
+                "nothing was written"
+            ) from None
         raise
     except OSError as exc:
         from cramplog.files import fault

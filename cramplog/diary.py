@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from cramplog import config, words
+from cramplog import config, present, words
 from cramplog.errors import InputError
 from cramplog.models import (
     Day,
@@ -237,10 +237,11 @@ def mark_cramp_free(session: Session, night: date, note: str | None = None) -> N
     assert who is not None
     logged = live_episodes_on(session, night)
     if logged:
-        ids = ", ".join(str(e.id) for e in logged)
+        ids = ", ".join(str(e.id) for e in sorted(logged, key=lambda e: e.id))
         raise InputError(
             "--night",
-            f"{night.isoformat()} already has {len(logged)} cramp(s) logged (ID {ids})",
+            f"{night.isoformat()} already has {present.plural(len(logged), 'cramp')} logged "
+            f"(ID {ids})",
             hint=f"if that is wrong, delete it first: cramplog delete {logged[0].id}",
         )
     mark = session.scalars(

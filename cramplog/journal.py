@@ -138,10 +138,13 @@ def undo(session: Session) -> Change | None:
     change = last_change(session)
     if change is None:
         return None
+    rows = list(reversed(change.rows))
     if session.get_bind().dialect.name == "sqlite":
         # Rows come back in reverse order of the change, which need not be parent-first.
         session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    for row in reversed(change.rows):
+    else:
+        rows = _parents_first(rows)
+    for row in rows:
         table = Base.metadata.tables[row.table_name]
         pk_cols = list(table.primary_key.columns)
         where = [col == val for col, val in zip(pk_cols, json.loads(row.row_key), strict=True)]
@@ -160,3 +163,17 @@ def undo(session: Session) -> Change | None:
     session.flush()
     session.expire_all()  # ORM objects loaded earlier must not show the undone state
     return change
+
+
+def _parents_first(rows: list[ChangeRow]) -> list[ChangeRow]:
+    """The undo order for a database that checks foreign keys at every statement (PostgreSQL,
+    whose constraints cannot be deferred): first take away the rows the change created,
+    children before parents, then put back the rows it changed or deleted, parents before
+    children. Within a table the reverse order of the change is kept; deleting first also
+    frees a unique key (a night's mark) before the row that held it comes back."""
+    order = {table.name: i for i, table in enumerate(Base.metadata.sorted_tables)}
+    created = [r for r in rows if r.before is None]
+    restored = [r for r in rows if r.before is not None]
+    created.sort(key=lambda r: -order[r.table_name])  # sort is stable: reverse order kept
+    restored.sort(key=lambda r: order[r.table_name])
+    return created + restored

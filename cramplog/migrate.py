@@ -33,7 +33,11 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", script_location())
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # configparser reads "%" as interpolation: a diary at "100% me.db" or "Ann's diary.db"
+        # (percent-encoded in the URL), or a PostgreSQL socket folder (host=%2Ftmp), must reach
+        # Alembic with each "%" doubled.
+        url = engine.url.render_as_string(hide_password=False)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         cfg.attributes["engine"] = engine
     return cfg
 

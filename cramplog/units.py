@@ -104,6 +104,29 @@ def parse_count(text: str | int, field: str, most: int = 50) -> int:
     return value
 
 
+_NUMBER_WORDS = dict(
+    zero=0, one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10
+)
+SEVERITY_FORMS = "a whole number 0-10, such as 6, six or 6/10"
+
+
+def parse_severity(text: str | int | None, field: str = "severity") -> int | None:
+    """How bad a cramp was, 0-10, as people say it: "6", "six", "6/10", "6 out of 10"."""
+    if text is None:
+        return None
+    low = " ".join(str(text).strip().lower().split())
+    low = re.sub(r"\s*(/|out of)\s*10$", "", low)
+    if low in _NUMBER_WORDS:
+        return _NUMBER_WORDS[low]
+    try:
+        value = int(low)
+    except ValueError:
+        raise InputError(field, f"cannot read {text!r} as a severity", SEVERITY_FORMS) from None
+    if not 0 <= value <= 10:
+        raise InputError(field, f"{value} is out of range", SEVERITY_FORMS)
+    return value
+
+
 def split_shoe(spec: str) -> tuple[str, float | None]:
     """'work boots:9' -> ('work boots', 9.0); 'work boots' -> ('work boots', None)."""
     name, sep, hours = spec.rpartition(":")

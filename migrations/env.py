@@ -7,6 +7,12 @@ empty every child table without a word. So on SQLite every upgrade runs with for
 all its migrations in one transaction, and `PRAGMA foreign_key_check` must come back empty
 before that transaction commits: an upgrade either keeps every row and every link, or changes
 nothing.
+
+PostgreSQL alters tables in place (batch mode rebuilds nothing there) and its DDL is
+transactional, with foreign keys enforced at every statement: the one transaction alone gives
+the same guarantee, so none of the SQLite steps run there. It does take cramplog's write lock
+first (cramplog.server.PG_LOCK_SQL): two processes starting on an empty database upgrade it
+once, the second finding it current.
 """
 
 from alembic import context
@@ -72,6 +78,10 @@ def run_migrations_online() -> None:
             # One transaction for the whole upgrade, owned here: Alembic sees an external
             # transaction and leaves it alone.
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    from cramplog.server import PG_LOCK_SQL
+
+                    connection.exec_driver_sql(PG_LOCK_SQL)
                 context.configure(
                     connection=connection,
                     target_metadata=target_metadata,

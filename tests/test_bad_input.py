@@ -14,7 +14,7 @@ from conftest import row_counts
 BAD = [
     (["log", "11"], "severity", "0-10"),
     (["log", "-1"], "severity", "0-10"),  # click reads -1 as an option: still one clear line
-    (["log", "x"], "SEVERITY", "integer"),
+    (["log", "x"], "severity", "six or 6/10"),
     (["log", "5", "--site", "knee"], "--site", "toes/foot/arch/calf/thigh/other"),
     (["log", "5", "--side", "up"], "--side", "left/right/both"),
     (["log", "5", "--sign", "itchy"], "--sign", "swelling"),
@@ -239,3 +239,15 @@ def test_control_characters_typed_back_in_an_error_stay_one_escaped_line(cli, ty
     line = r.stderr.rstrip("\n")
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
     assert typed.encode("unicode_escape", "backslashreplace").decode() in line
+
+
+def test_a_word_left_over_says_what_to_type_instead(cli) -> None:
+    r = cli("log", "5", "--woke", "yes")
+    assert r.exit_code == 2
+    assert "type --woke for yes and --no-woke for no" in r.output
+    r = cli("day", "--water", "6", "glasses")
+    assert r.exit_code == 2 and "needs quotes, e.g. --water '6 glasses'" in r.output
+    import json
+
+    listed = json.loads(cli("list", "--json").output)
+    assert listed["episodes"] == [] and listed["days"] == []  # nothing written

@@ -27,7 +27,21 @@ LAST_NIGHT = date(2026, 11, 22)
 
 
 @pytest.fixture
-def demo_db(cli: Cli, home: Path) -> Path:
+def demo_db(cli: Cli, home: Path, diary_engine: str, request: pytest.FixtureRequest) -> Path | str:
+    """The demo diary file; in a both_engines test's PostgreSQL run, the URL of a PostgreSQL
+    database holding the same diary (imported once; export -> import is the identity)."""
+    if diary_engine == "postgresql":
+        server = request.getfixturevalue("pg_server")
+
+        def build(url: str) -> None:
+            assert cli("demo").exit_code == 0
+            exported = home / "demo.json"
+            assert cli("--db", str(home / "demo.db"), "export", "-o", str(exported)).exit_code == 0
+            assert cli("--db", url, "import", str(exported)).exit_code == 0
+
+        url = server.copy_of("demo", build)
+        request.addfinalizer(lambda: server.drop_database(url))
+        return url
     result = cli("demo")
     assert result.exit_code == 0, result.output
     return home / "demo.db"
@@ -149,6 +163,7 @@ def test_bad_input_is_one_line_and_exit_2(
 # --- stats ---------------------------------------------------------------------------------
 
 
+@pytest.mark.both_engines
 def test_stats_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
     data = json_of(cli("--db", str(demo_db), "stats", "--json"))
     assert set(data) == {*analysis.ENDPOINT_KEYS, "previous", "responder", "min_rate_nights"}
@@ -167,6 +182,7 @@ def test_stats_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
     assert type(responder["responder_25"]) is bool and is_number(responder["reduction"])
 
 
+@pytest.mark.both_engines
 def test_stats_match_a_recount_from_list_json(cli: Cli, demo_db: Path) -> None:
     """What a clinician recomputes by hand from `list --json` is what stats says."""
     data = json_of(cli("--db", str(demo_db), "stats", "--since", "2026-10-01", "--json"))
@@ -192,12 +208,14 @@ def test_stats_match_a_recount_from_list_json(cli: Cli, demo_db: Path) -> None:
     assert data["woke_nights"] == len({e["night"] for e in episodes if e["woke"]})
 
 
+@pytest.mark.both_engines
 def test_stats_weeks_option(cli: Cli, demo_db: Path) -> None:
     data = json_of(cli("--db", str(demo_db), "stats", "--weeks", "2", "--json"))
     assert data["period_start"] == (LAST_NIGHT - timedelta(days=13)).isoformat()
     assert data["previous"]["period_end"] == (LAST_NIGHT - timedelta(days=14)).isoformat()
 
 
+@pytest.mark.both_engines
 def test_stats_human_output(cli: Cli, demo_db: Path) -> None:
     result = cli("--db", str(demo_db), "stats")
     assert result.exit_code == 0, result.output
@@ -209,6 +227,7 @@ def test_stats_human_output(cli: Cli, demo_db: Path) -> None:
 # --- insights ------------------------------------------------------------------------------
 
 
+@pytest.mark.both_engines
 def test_insights_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
     data = json_of(cli("--db", str(demo_db), "insights", "--json"))
     assert {
@@ -252,6 +271,7 @@ def test_insights_json_keys_and_types(cli: Cli, demo_db: Path) -> None:
         assert type(change["enough_data"]) is bool
 
 
+@pytest.mark.both_engines
 def test_insights_human_output(cli: Cli, demo_db: Path) -> None:
     result = cli("--db", str(demo_db), "insights")
     assert result.exit_code == 0, result.output
@@ -274,6 +294,7 @@ def test_insights_human_output(cli: Cli, demo_db: Path) -> None:
     assert "could be chance" in out
 
 
+@pytest.mark.both_engines
 def test_insights_since(cli: Cli, demo_db: Path) -> None:
     data = json_of(cli("--db", str(demo_db), "insights", "--since", "2026-09-01", "--json"))
     assert data["period_start"] == "2026-09-01"
@@ -291,6 +312,7 @@ def test_insights_since(cli: Cli, demo_db: Path) -> None:
 # --- an empty diary ------------------------------------------------------------------------
 
 
+@pytest.mark.both_engines
 def test_empty_diary(cli: Cli) -> None:
     data = json_of(cli("stats", "--json"))
     assert data["nights_observed"] == 0 and data["cramps_per_week"] is None

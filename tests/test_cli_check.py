@@ -30,11 +30,15 @@ FORBIDDEN = [
 ]
 
 
+pytestmark = pytest.mark.both_engines
+
+
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """`cramplog ARGS...` on a diary in tmp_path, never a real home."""
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, diary_engine: str) -> Run:
+    """`cramplog ARGS...` on a diary in tmp_path (or, for PostgreSQL, the test's database)."""
     monkeypatch.setenv("CRAMPLOG_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("CRAMPLOG_DB", str(tmp_path / "diary.db"))
+    if diary_engine == "sqlite":
+        monkeypatch.setenv("CRAMPLOG_DB", str(tmp_path / "diary.db"))
     monkeypatch.setenv("CRAMPLOG_NOW", "2026-11-23T08:00:00")
     monkeypatch.setenv("TZ", "UTC")
     runner = CliRunner()

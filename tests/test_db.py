@@ -121,3 +121,26 @@ def test_a_database_url_without_its_driver_is_one_line(cli) -> None:
 def test_a_folder_is_not_a_diary(cli, tmp_path: Path) -> None:
     r = cli("--db", str(tmp_path), "log", "5")
     assert r.exit_code == 1 and "is a folder" in r.stderr
+
+
+def test_a_diary_whose_path_has_a_quote_and_a_percent_sign_is_made_and_upgraded(
+    cli, tmp_path: Path
+) -> None:
+    # The URL percent-encodes "'" as %27, and configparser (under Alembic) reads "%" as the
+    # start of an interpolation: both once refused to create "Ann's diary.db".
+    from alembic import command
+
+    from cramplog import migrate
+    from cramplog.db import SCHEMA_HEAD, make_engine
+
+    path = tmp_path / "Ann's 100% diary.db"
+    assert cli("--db", str(path), "none", "--night", "2026-11-20").exit_code == 0
+    from sqlalchemy.engine import URL
+
+    engine = make_engine(URL.create("sqlite", database=str(path)).render_as_string())
+    command.downgrade(migrate.alembic_config(engine), "0002")
+    engine.dispose()
+    r = cli("--db", str(path), "db", "upgrade")
+    assert r.exit_code == 0 and f"-> {SCHEMA_HEAD}" in r.output, r.output
+    listed = cli("--db", str(path), "list", "--json")
+    assert "2026-11-20" in listed.output

@@ -52,6 +52,7 @@ EXIT_1 = (
 )
 EXIT_1_COMMANDS = {
     ("check",): "--exit-code: status 1 when any flag trips, as documented in its --help",
+    ("remind", "check"): "status 1 when last night is not logged, as documented in its --help",
 }
 
 HUGE = ["9223372036854775808", "99999999999999999999999", "1" + "0" * 400, "1e400", "-1e400"]

@@ -1,4 +1,5 @@
-"""The fast paths stay fast: `--help` loads click alone; `log` no pandas, matplotlib or Alembic."""
+"""The fast paths stay fast: `--help` loads click alone; `log` (and `remind check`) no pandas,
+matplotlib or Alembic."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ HEAVY_FOR_HELP = ("sqlalchemy", "pandas", "matplotlib", "alembic", "numpy")
 HEAVY_FOR_LOG = ("pandas", "matplotlib", "alembic", "numpy")
 
 
-def imported(args: list[str], env_home: Path) -> set[str]:
+def imported(args: list[str], env_home: Path, exit_code: int = 0) -> set[str]:
     """Top-level package names imported by `python -m cramplog ARGS` (from -X importtime)."""
     env = {**os.environ, "CRAMPLOG_HOME": str(env_home), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CRAMPLOG_DB", None)
@@ -21,9 +22,9 @@ def imported(args: list[str], env_home: Path) -> set[str]:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
         cwd=env_home.parent,
     )
+    assert done.returncode == exit_code, (args, done.returncode, done.stderr[-500:])
     names = set()
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -57,3 +58,11 @@ def test_tonight_s_trial_arm_keeps_the_logging_path_light(home: Path) -> None:
     ):
         names = imported(command, home)
         assert not names & set(HEAVY_FOR_LOG), (command, names & set(HEAVY_FOR_LOG))
+
+
+def test_remind_check_imports_no_pandas_matplotlib_or_alembic(home: Path) -> None:
+    """The daily reminder runs `remind check` every morning: it stays on the logging budget."""
+    imported(["none", "--night", "2026-11-20"], home)  # creates the diary
+    names = imported(["remind", "check"], home, exit_code=1)  # last night is not logged
+    assert "sqlalchemy" in names
+    assert not names & set(HEAVY_FOR_LOG), names & set(HEAVY_FOR_LOG)

@@ -348,6 +348,29 @@ def test_list_counts_equal_the_diary(
     assert text.count("(not logged)") == 14 - want["nights_observed"]
 
 
+def _remind_cases() -> Iterator[Any]:
+    for key in [*SEEDS, *PLANTED]:
+        yield case("remind", "remind-check", key)
+
+
+@pytest.mark.parametrize(("name", "key"), list(_remind_cases()))
+def test_remind_check_knows_whether_last_night_is_logged(
+    name: str, key: str | int, diaries: Callable[[str | int], Built]
+) -> None:
+    built = diaries(key)
+    logged = LAST_NIGHT in built.diary.plan.observed()  # a live cramp, or marked cramp-free
+    files = {p.name: p.read_bytes() for p in built.path.parent.iterdir()}
+    result = run(built.path, "remind", "check")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if logged:
+        assert (result.exit_code, result.output) == (0, "")
+    else:
+        assert result.exit_code == 1
+        assert result.stdout.startswith("Last night (Sun 22 Nov) is not logged yet: cramplog --db")
+        assert len(result.output.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in built.path.parent.iterdir()} == files  # read only
+
+
 # --- charts --------------------------------------------------------------------------------
 
 

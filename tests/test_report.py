@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from test_charts import CRAMPS, write_diary
 
 from cramplog import knowledge, report
+from cramplog.errors import InputError
 
 EPOCH = 1795420800  # 2026-11-23 08:00 UTC
 
@@ -172,7 +173,7 @@ def test_weekly_report_goes_to_the_report_folder_by_default(
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (["--week", "47"], "--week"),
+        (["--week", "fortnight"], "--week"),
         (["--week", "2026-W60"], "--week"),
         (["--week", "2026-W49"], "--week"),  # not begun yet
         (["-o", "report.png"], "-o"),
@@ -403,3 +404,19 @@ def test_week_sentence_on_an_empty_week_says_nothing_was_logged() -> None:
         "Cramps came on 1 of 3 logged nights (33%) this week, against no nights logged the "
         "week before."
     )
+
+
+def test_a_week_in_the_words_people_use() -> None:
+    from cramplog.cli.reports import _parse_week
+
+    last = date(2026, 11, 22)  # a Sunday, week 47
+    assert _parse_week("2026-W47", last) == date(2026, 11, 16)
+    assert _parse_week("47", last) == _parse_week("w47", last) == date(2026, 11, 16)
+    assert _parse_week("48", last) == date(2025, 11, 24)  # week 48 of 2026 has not begun
+    # on Monday morning "last week" is the week that just ended, as without --week
+    assert _parse_week("last week", last) == date(2026, 11, 16)
+    assert _parse_week("This week", last) == date(2026, 11, 16)
+    assert _parse_week("last week", date(2026, 11, 25)) == date(2026, 11, 16)
+    assert _parse_week("this week", date(2026, 11, 25)) == date(2026, 11, 23)
+    with pytest.raises(InputError):
+        _parse_week("60", last)

@@ -76,3 +76,22 @@ def test_water_round_trips_in_each_unit(ml: int) -> None:
 @given(seconds=st.integers(0, 240 * 60))
 def test_durations_round_trip(seconds: int) -> None:
     assert parse_minutes(f"{seconds}s", "--minutes", 240) == round(seconds / 60, 2)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("6", 6), ("six", 6), ("Six", 6), ("6/10", 6), ("6 / 10", 6), ("6 out of 10", 6), ("0", 0)],
+)
+def test_severity_in_the_words_people_use(text: str, value: int) -> None:
+    from cramplog.units import parse_severity
+
+    assert parse_severity(text) == value
+
+
+@pytest.mark.parametrize("text", ["eleven", "11", "-1", "6.5", "bad", "10/10/10"])
+def test_severity_refused_names_the_field_and_the_forms(text: str) -> None:
+    from cramplog.units import parse_severity
+
+    with pytest.raises(InputError) as raised:
+        parse_severity(text, "--severity")
+    assert raised.value.field == "--severity" and "six or 6/10" in str(raised.value)

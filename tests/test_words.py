@@ -551,3 +551,13 @@ def test_a_misspelt_setting_gets_did_you_mean(cli, db_path: Path) -> None:
     line = refused(cli, db_path, "config", "set", "low_watr_ml", "2000")
     assert line.startswith("cramplog: key: no setting called 'low_watr_ml' (accepted: ")
     assert line.endswith("did you mean low_water_ml or low_water?")
+
+
+def test_a_medicine_started_in_a_month_or_a_year_remembered(cli) -> None:
+    r = cli("meds", "add", "lipitor", "--since", "2020")
+    assert r.exit_code == 0 and "Start taken as Wed 1 Jan 2020 (from '2020')" in r.output
+    r = cli("meds", "add", "hctz", "--since", "Mar 2026")
+    assert r.exit_code == 0 and "Start taken as Sun 1 Mar 2026" in r.output
+    meds = {m["name"]: m["started"] for m in json.loads(cli("meds", "list", "--json").output)}
+    assert meds == {"atorvastatin": "2020-01-01", "hydrochlorothiazide": "2026-03-01"}
+    assert cli("meds", "add", "zocor", "--since", "2030").exit_code == 2  # not in the future

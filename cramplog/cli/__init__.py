@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,8 +50,8 @@ class CramplogGroup(click.Group):
                 return _fail(_negative(exc), 2, standalone_mode)
             return _fail(exc.format_message(), 2, standalone_mode)
         except click.UsageError as exc:
-            hint = ""
-            if exc.ctx is not None and exc.ctx.command_path != "cramplog":
+            hint = _extra_argument_hint(exc.format_message())
+            if not hint and exc.ctx is not None and exc.ctx.command_path != "cramplog":
                 hint = f" (see: {exc.ctx.command_path} --help)"
             return _fail(f"{exc.format_message()}{hint}", 2, standalone_mode)
         except InputError as exc:
@@ -167,6 +168,24 @@ class Diary:
 pass_diary = click.make_pass_decorator(Diary)
 
 
+_SWITCH_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off"}
+
+
+def _extra_argument_hint(message: str) -> str:
+    """What to type instead when a word was left over: `--woke yes` (a switch takes no
+    value) or `--water 6 glasses` (a value with a space needs quotes)."""
+    found = re.search(r"unexpected extra arguments? \((.+)\)", message)
+    if not found:
+        return ""
+    word = found.group(1).split()[0].strip("'\"").lower()
+    if word in _SWITCH_WORDS:
+        return (
+            "; --woke, --stretched and the like are switches: type --woke for yes and "
+            "--no-woke for no, with no word after them"
+        )
+    return "; a value with a space in it needs quotes, e.g. --water '6 glasses'"
+
+
 @click.group(cls=CramplogGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -194,13 +213,14 @@ from cramplog.cli import (  # noqa: E402
     data,
     entries,
     factors,
+    remind,
     reports,
     things,
     transfer,
     trial,
 )
 
-for module in (entries, things, factors, analysis, check, reports, data, transfer, trial):
+for module in (entries, things, factors, analysis, check, reports, data, transfer, trial, remind):
     for command in module.COMMANDS:
         main.add_command(command)
 

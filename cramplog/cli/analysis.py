@@ -269,16 +269,21 @@ def _print_insights(r: dict[str, Any]) -> None:
         click.echo("No day factors logged yet: add them with cramplog day.")
     if found:
         click.echo(
-            f"Findings (enough nights, and unlikely to be chance even though {tested} factors "
-            "were compared):"
+            "Findings (enough nights, and unlikely to be chance even though "
+            f"{present.plural(tested, 'factor')} were compared):"
         )
         for f in found:
             click.echo(f"  - {f['label']}: {f['sentence']}")
         click.echo("")
+    elif factors and not tested:
+        click.echo(
+            "No factor can be compared yet: none has been logged both with and without it on "
+            "enough nights."
+        )
     elif factors:
         click.echo(
             "No factor stands out yet: none has enough nights and a difference too large to be "
-            f"chance among the {tested} factors compared."
+            f"chance among the {present.plural(tested, 'factor')} compared."
         )
         click.echo("")
     if other:

@@ -23,28 +23,33 @@ from cramplog.errors import InputError
 T = TypeVar("T")
 
 
-def _ask(question: str, parse: Callable[[str], T]) -> T | None:
-    """Ask until the answer parses; Enter gives None (skipped: unknown)."""
+def _ask(question: str, parse: Callable[[str], T], *, needed: str = "") -> T | None:
+    """Ask until the answer parses; Enter gives None (skipped: unknown). A `needed` answer
+    cannot be skipped: Enter says why (the text of `needed`) and asks again."""
     while True:
         answer = click.prompt(question, default="", show_default=False)
         if answer.strip() == "":
-            return None
+            if not needed:
+                return None
+            click.echo(f"  {needed}")
+            continue
         try:
             return parse(answer.strip())
         except InputError as exc:
-            click.echo(f"  {exc.problem}; try {exc.accepted or 'again'} (Enter to skip)")
+            skip = "" if needed else " (Enter to skip)"
+            click.echo(f"  {exc.problem}; try {exc.accepted or 'again'}{skip}")
 
 
 def _yes_no(text: str) -> bool:
     low = text.lower()
-    if low in ("y", "yes"):
+    if low in ("y", "yes", "yep", "yeah", "yes please"):
         return True
-    if low in ("n", "no"):
+    if low in ("n", "no", "nope", "nah", "not"):
         return False
-    raise InputError("answer", f"{text!r}", "y or n")
+    raise InputError("answer", f"cannot read {text!r}", "y or n")
 
 
-_NO_CRAMPS = ("0", "no", "n", "none", "nothing", "no cramps", "zero")
+_NO_CRAMPS = ("0", "no", "n", "none", "nothing", "no cramps", "zero", "nope", "nah")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -125,7 +130,9 @@ def morning_checkin(diary: Diary) -> None:
     question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))
-        click.echo(f"Already logged for that night: {len(already)} cramp(s) (ID {ids}).")
+        click.echo(
+            f"Already logged for that night: {present.plural(len(already), 'cramp')} (ID {ids})."
+        )
         question = "Any more cramps that night to add? (a number; 0 or no if none)"
     click.echo("Enter skips any question and leaves it unknown.")
     count = _ask(question, _cramp_count)
@@ -133,15 +140,16 @@ def morning_checkin(diary: Diary) -> None:
     skip = " (Enter to skip)"
     for i in range(count or 0):
         label = f"Cramp {i + 1}: " if (count or 0) > 1 else ""
-        when = None
-        while when is None:  # the time places the cramp in its night: it cannot be skipped
-            when = _ask(
-                f"{label}about what time? (03:10, 2h ago; a guess is fine)",
-                lambda t: _moment(t, current),
-            )
+        # the time places the cramp in its night: it cannot be skipped
+        when = _ask(
+            f"{label}about what time? (03:10, 2h ago; a guess is fine)",
+            lambda t: _moment(t, current),
+            needed="The time says which night the cramp belongs to, so it is needed: type "
+            "a time such as 03:10 or 2h ago (a guess is fine).",
+        )
         severity = _ask(
             f"{label}how bad, 0 (barely) to 10 (worst)?{skip}",
-            lambda t: ops.check_severity(units.parse_count(t, "severity", 10)),
+            lambda t: units.parse_severity(t),
         )
         site = _ask(
             f"{label}where? ({'/'.join(SITES)}){skip}",
@@ -180,7 +188,11 @@ def morning_checkin(diary: Diary) -> None:
     )
     exercise = _ask(
         "Minutes of exercise (0 for none)",
-        lambda t: round(units.parse_minutes(t, "exercise", ops.MAX_EXERCISE_MINUTES)),
+        lambda t: (
+            0
+            if t.lower() in ("none", "no", "nothing")
+            else round(units.parse_minutes(t, "exercise", ops.MAX_EXERCISE_MINUTES))
+        ),
     )
     stretched = _ask("Stretched your calves before bed? (y/n)", _yes_no)
     hint = f" ({', '.join(known_shoes)})" if known_shoes else ""

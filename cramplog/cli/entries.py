@@ -117,7 +117,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 
 
 @click.command()
-@click.argument("severity", required=False, type=int)
+@click.argument("severity", required=False)
 @click.option(
     "--at", "when", metavar="WHEN", help="When it began: now, 03:10, yesterday 23:40, 2h ago."
 )
@@ -143,7 +143,7 @@ def concerns(e: Episode, settings: dict[str, Any]) -> list[str]:
 @pass_diary
 def log(
     diary: Diary,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -183,7 +183,7 @@ def log(
     from cramplog import journal, timeutil, units
     from cramplog.trials.tonight import tonight_line
 
-    ops.check_severity(severity)
+    severity = units.parse_severity(severity)
     while True:
         try:
             with diary.writing("log cramp") as session:
@@ -562,7 +562,7 @@ def _print_nights(
 
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def show(diary: Diary, episode_id: int, as_json: bool) -> None:
     """One cramp in full."""
@@ -592,23 +592,23 @@ def show(diary: Diary, episode_id: int, as_json: bool) -> None:
 
 @click.command()
 @click.argument("episode_id", metavar="ID", type=ID)
-@click.option("--severity", type=int)
-@click.option("--at", "when", metavar="WHEN")
-@click.option("--site")
-@click.option("--side")
-@click.option("--minutes", metavar="M")
-@click.option("--woke/--no-woke", default=None)
-@click.option("--relief")
+@click.option("--severity", help="0-10: 6, six or 6/10.")
+@click.option("--at", "when", metavar="WHEN", help="A new time: 03:10, yesterday 23:40, 2h ago.")
+@click.option("--site", help="toes/foot/arch/calf/thigh/other.")
+@click.option("--side", help="left/right/both.")
+@click.option("--minutes", metavar="M", help="How long it lasted: 90s, 2m, 1m30s.")
+@click.option("--woke/--no-woke", default=None, help="Whether it woke you.")
+@click.option("--relief", help="What helped ('' clears).")
 @click.option(
     "--sign", "signs", multiple=True, help="Replaces the signs (repeatable); --sign '' clears."
 )
-@click.option("--note")
+@click.option("--note", help="A note ('' clears).")
 @fold_option
 @pass_diary
 def edit(
     diary: Diary,
     episode_id: int,
-    severity: int | None,
+    severity: str | None,
     when: str | None,
     site: str | None,
     side: str | None,
@@ -633,7 +633,7 @@ def edit(
                 e = ops.edit_episode(
                     session,
                     episode_id,
-                    severity=severity,
+                    severity=units.parse_severity(severity, "--severity"),
                     at=at,
                     site=site,
                     side=side,

@@ -28,6 +28,7 @@ EMPTY_OK = frozenset(
         ("edit", "relief"),
         ("config set", "value"),
         ("profile set", "cramps_since"),
+        ("remind install", "at"),  # required: '' gets remind's own line with the accepted form
     }
 )
 

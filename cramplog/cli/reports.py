@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 APPOINTMENT_WEEKS = 12
 MAX_WEEKS = 1000
-WEEK_FORM = "an ISO week such as 2026-W47"
+WEEK_FORM = "a week such as 2026-W47, W47 or 47 (the most recent week 47), or last week"
 # Default periods of `chart NAME` in weeks; None means the whole diary, "week" the last
 # complete Monday-to-Sunday week.
 CHART_WEEKS: dict[str, int | None] = {
@@ -101,7 +101,24 @@ def _last_sunday(night: date) -> date:
 
 
 def _parse_week(text: str, last_night: date) -> date:
-    """The Monday of an ISO week "2026-W47"; a week that has not begun is refused."""
+    """The Monday of an ISO week "2026-W47" (or "47", "W47": the most recent week 47; "this
+    week", "last week"); a week that has not begun is refused."""
+    low = " ".join(text.lower().split())
+    this_monday = last_night - timedelta(days=last_night.weekday())
+    if low == "this week":  # the week last night is in, complete or not
+        return this_monday
+    if low == "last week":  # the last complete week, as without --week
+        return _last_sunday(last_night) - timedelta(days=6)
+    bare = re.fullmatch(r"w?(\d{1,2})", low)
+    if bare:
+        year = last_night.isocalendar()[0]
+        try:
+            monday = date.fromisocalendar(year, int(bare.group(1)), 1)
+            if monday > last_night:
+                monday = date.fromisocalendar(year - 1, int(bare.group(1)), 1)
+        except ValueError:
+            raise InputError("--week", f"{text!r} is not a week of the year", WEEK_FORM) from None
+        return monday
     match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text)
     if not match:
         raise InputError("--week", f"cannot read {text!r} as a week", WEEK_FORM)
@@ -180,7 +197,9 @@ def report() -> None:
 
 @report.command("weekly")
 @click.option(
-    "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 (default: last complete week)."
+    "--week",
+    metavar="WEEK",
+    help="ISO week: 2026-W47, 47 or last week (default: last complete week).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
@@ -277,7 +296,9 @@ def _chart_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str
     help="File to write: .png, .svg or .pdf.",
 )
 @click.option("--weeks", type=int, default=None, help="Weeks to cover, ending last night.")
-@FORCE
+@click.option(
+    "--force", is_flag=True, help="Replace the -o file if it exists (never a symbolic link)."
+)
 @pass_diary
 def chart(diary: Diary, name: str, output: Path, weeks: int | None, force: bool) -> None:
     """One chart as PNG, SVG or PDF. NAME is one of: trend, calendar, time_of_night,

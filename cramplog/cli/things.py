@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cramplog import present
 from cramplog.cli import Diary, pass_diary
+from cramplog.errors import InputError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,7 +73,7 @@ def shoes_edit(
 
 
 @shoes.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def shoes_list(diary: Diary, as_json: bool) -> None:
     """The pairs you have named."""
@@ -111,7 +112,7 @@ def meds() -> None:
     "--as-needed", is_flag=True, help="Taken only when needed (log doses with meds take)."
 )
 @click.option("--alias", "aliases", multiple=True, help="A brand name you use for it (repeatable).")
-@click.option("--note")
+@click.option("--note", help="A note about this medicine.")
 @pass_diary
 def meds_add(
     diary: Diary,
@@ -125,11 +126,15 @@ def meds_add(
     """Add a medicine you take: its generic name (atorvastatin), or a common brand name or
     abbreviation of a listed one (Lipitor, HCTZ), which is recorded as its generic."""
     from cramplog import diary as ops
-    from cramplog.cli.entries import clock, read_date
+    from cramplog.cli.entries import clock
 
     with diary.writing(f"added medicine {name}") as session:
         current, _ = clock(session)
-        start = read_date(session, since, "--since") if since is not None else current.date()
+        start, rough = (
+            _start_date(session, since, current.date())
+            if since is not None
+            else (current.date(), "")
+        )
         med = ops.add_medication(
             session, name, dose=dose, since=start, as_needed=as_needed, note=note
         )
@@ -139,10 +144,35 @@ def meds_add(
         read_as = _read_as(name, med.name)
         advice = _association(session, med)
     click.echo(f"Added {line}.")
+    if rough:
+        click.echo(rough)
     if read_as:
         click.echo(read_as)
     if advice:
         click.echo(advice)
+
+
+def _start_date(session: Any, text: str, today: date) -> tuple[date, str]:
+    """A start date as people remember one: a day ("2026-03-14", "14 Mar"), or only a month
+    ("Mar 2020", "2020-03") or a year ("2020"), taken as its first day and said so."""
+    from cramplog import diary as ops
+    from cramplog.cli.entries import read_date
+
+    try:
+        return read_date(session, text, "--since"), ""
+    except InputError:
+        cleaned = text.strip()
+        try:
+            day = (
+                date(int(cleaned), 1, 1)
+                if cleaned.isdigit() and len(cleaned) == 4
+                else ops.parse_month(cleaned)
+            )
+        except ValueError:
+            day = None
+        if day is None or not date(1900, 1, 1) <= day <= today:
+            raise
+        return day, f"Start taken as {present.day(day)} (from {text!r}); correct it with meds edit."
 
 
 def _read_as(typed: str, generic: str) -> str | None:
@@ -297,7 +327,7 @@ def meds_take(diary: Diary, name: str, when: str | None) -> None:
 
 
 @meds.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def meds_list(diary: Diary, as_json: bool) -> None:
     """Your medicines; those reported with night cramps are marked, with their source."""
@@ -352,7 +382,7 @@ def profile() -> None:
 
 
 @profile.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def profile_show(diary: Diary, as_json: bool) -> None:
     """Your profile, with the source for each condition's link to cramps."""
@@ -394,8 +424,8 @@ def profile_show(diary: Diary, as_json: bool) -> None:
 
 
 @profile.command("set")
-@click.option("--birth-year", type=int)
-@click.option("--name")
+@click.option("--birth-year", type=int, help="e.g. 1958: the age shown on the packet.")
+@click.option("--name", help="Your name, shown on the reports.")
 @click.option(
     "--condition", "add", multiple=True, help="Add a condition, in your words (repeatable)."
 )
@@ -461,7 +491,7 @@ def config() -> None:
 
 
 @config.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_diary
 def config_show(diary: Diary, as_json: bool) -> None:
     """Every setting, its value, and what it means."""

@@ -233,7 +233,11 @@ def _sqlite_file(diary: Diary, what: str) -> Path:
 
     path = sqlite_path(diary.url)
     if path is None:
-        raise click.UsageError(f"{what} works on SQLite diaries; use your database's own tools")
+        raise click.UsageError(
+            f"{what} works on a diary file, and this diary is on a database server: its "
+            "backups and restores are the server's business (pg_dump and pg_restore, or its "
+            "administrator's); `cramplog export` and `import` copy the entries out and in"
+        )
     return path
 
 
@@ -412,8 +416,10 @@ def purge(diary: Diary, deleted_before: str, dry_run: bool) -> None:
         click.echo(f"Would remove {len(doomed)} deleted cramps for good: {listing}{more}.")
         click.echo("Dry run: nothing was written.")
         return
-    path = _sqlite_file(diary, "purge")
-    copy = migrate.backup_sqlite(path, "before-purge")
+    from cramplog.config import sqlite_path
+
+    path = sqlite_path(diary.url)  # None: a database server, which keeps its own backups
+    copy = migrate.backup_sqlite(path, "before-purge") if path is not None else None
     ids = [i for i, _, _ in doomed]
     keys = [json.dumps([i]) for i in ids]
     with session_scope(diary.engine, write=True) as session:
@@ -423,10 +429,19 @@ def purge(diary: Diary, deleted_before: str, dry_run: bool) -> None:
         session.execute(
             delete(ChangeRow).where(ChangeRow.table_name == "episode", ChangeRow.row_key.in_(keys))
         )
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("VACUUM")  # freed pages would otherwise still hold the notes' text
+    if path is not None:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("VACUUM")  # freed pages would otherwise still hold the notes' text
     click.echo(f"Removed {len(doomed)} deleted cramps for good: {listing}{more}.")
-    click.echo(f"A backup from before the purge is at: {copy} (delete it too when you are sure).")
+    if copy is not None:
+        click.echo(
+            f"A backup from before the purge is at: {copy} (delete it too when you are sure)."
+        )
+    else:
+        click.echo(
+            "On a database server the freed space is reclaimed by the server's own VACUUM, and "
+            "its backups and logs keep the removed text until they expire (its administrator's)."
+        )
 
 
 COMMANDS = [backup, export, import_, purge]

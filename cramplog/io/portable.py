@@ -1031,6 +1031,10 @@ def _next_id(session: Session, model: type) -> int:
     if model not in counters:
         top = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
         counters[model] = itertools.count((top or 0) + 1)
+        if len(counters) == 1:
+            from cramplog.server import advance_sequences_before_commit
+
+            advance_sequences_before_commit(session)  # PostgreSQL's serial keys
     return next(counters[model])
 
 

@@ -66,7 +66,7 @@ def trial_pages(inputs: Inputs, t: TrialSummary) -> list[Page]:
     page.table(
         [
             Column("Arm", 0.8),
-            Column("Counted nights so far", 1.3, "right"),
+            Column("Counted nights" + ("" if t.finished else " so far"), 1.3, "right"),
             Column("Logged", 0.9, "right"),
             Column("Not logged", 0.9, "right"),
             Column("Kept to the plan (of recorded)", 1.8, "right"),
@@ -74,15 +74,19 @@ def trial_pages(inputs: Inputs, t: TrialSummary) -> list[Page]:
         ],
         rows,
     )
-    page.heading("Each period")
-    page.chart(trial_periods, 3.0, res["periods"], words.habit(t.factor))
-    page.space(0.1)
-    pages = [page]
     closing = [
         *words.result_lines(t.factor, res, s, t.finished, t.ended),
         "One person's trial answers a question about that person; it suggests, it does not "
         f"diagnose. {CENT}",
     ]
+    page.heading("Each period")
+    # The chart gives up to an inch so that the result stays on this page when it can: a
+    # page of its own for one closing line reads as if something were missing.
+    result_height = 0.45 + sum(page.height(line) + 0.05 for line in closing)
+    chart_height = max(2.0, min(3.0, page.room() - 0.1 - result_height))
+    page.chart(trial_periods, chart_height, res["periods"], words.habit(t.factor))
+    page.space(0.1)
+    pages = [page]
     page.heading("Result")
     for line in closing:
         if page.room() < page.height(line) + 0.05:  # a long result goes on to a second page

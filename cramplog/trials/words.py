@@ -129,7 +129,8 @@ def result_lines(
         lines.append("No counted night of the trial has passed yet.")
         return lines
     lines.append(
-        f"Counted so far: {present.plural(planned, 'night')} (washout nights left out), "
+        f"Counted{'' if finished else ' so far'}: {present.plural(planned, 'night')} "
+        "(washout nights left out), "
         f"{logged} logged ({on['nights_observed']} on, {off['nights_observed']} off), "
         f"{planned - logged} not logged."
     )
