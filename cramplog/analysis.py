@@ -467,7 +467,36 @@ def _base_phrase(name: str, settings: dict[str, Any]) -> Phrase:
         return Phrase(f"after wearing {detail}", f"with {detail}", f"without {detail}", "shoes")
     if kind == "medication" and detail:
         return Phrase(f"while taking {detail}", f"on {detail}", f"without {detail}", detail)
+    if kind == "factor" and detail:
+        return _own_phrase(detail, settings)
     return Phrase(f"with {name}", f"with {name}", f"without {name}", name)
+
+
+def _own_threshold(name: str, settings: dict[str, Any]) -> tuple[str, str] | None:
+    """("under", "6 h") for a number factor exposed below 6 h ("over" for above); None for
+    a yes/no factor or one this run does not know."""
+    spec = settings.get("own_factors", {}).get(name)
+    if not spec or spec.get("kind") != "number":
+        return None
+    if spec.get("exposed_below") is not None:
+        return "under", present.factor_value(spec["exposed_below"], "number", spec.get("unit"))
+    return "over", present.factor_value(spec["exposed_above"], "number", spec.get("unit"))
+
+
+def _own_phrase(name: str, settings: dict[str, Any]) -> Phrase:
+    """An own factor in a sentence: "after a day with leg elevated"; a number factor says
+    its threshold: "after sleep under 6 h", against "sleep of 6 h or more"."""
+    threshold = _own_threshold(name, settings)
+    if threshold is None:
+        return Phrase(f"after a day with {name}", f"with {name}", f"without {name}", name)
+    side, value = threshold
+    other = f"{value} or more" if side == "under" else f"{value} or less"
+    return Phrase(
+        f"after {name} {side} {value}",
+        f"with {name} {side} {value}",
+        f"with {name} of {other}",
+        name,
+    )
 
 
 _ratio_text = present.ratio
@@ -538,7 +567,10 @@ def _noun(name: str, settings: dict[str, Any]) -> str:
     kind, _, detail = name.partition(":")
     if kind == "exercise" and detail:
         return _ACTIVITY_NAMES.get(detail, detail)
-    if kind in ("shoes", "medication", "factor") and detail:
+    if kind == "factor" and detail:
+        threshold = _own_threshold(detail, settings)
+        return f"{detail} {' '.join(threshold)}" if threshold else detail
+    if kind in ("shoes", "medication") and detail:
         return detail
     return name
 

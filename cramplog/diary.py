@@ -19,6 +19,7 @@ from cramplog import config, present, words
 from cramplog.errors import InputError
 from cramplog.models import (
     Day,
+    DayFactor,
     DayShoe,
     Dose,
     Episode,
@@ -531,7 +532,14 @@ def days(session: Session, since: date | None = None, until: date | None = None)
     query per day when a caller reads `day.shoes` (3,226 statements for `list --all --json` on
     ten years). A join rather than selectinload, whose IN lists go in batches of 500 days.
     """
-    query = select(Day).options(joinedload(Day.shoes).joinedload(DayShoe.shoe)).order_by(Day.date)
+    query = (
+        select(Day)
+        .options(
+            joinedload(Day.shoes).joinedload(DayShoe.shoe),
+            joinedload(Day.factors).joinedload(DayFactor.factor),  # own factors, same query
+        )
+        .order_by(Day.date)
+    )
     if since:
         query = query.where(Day.date >= since)
     if until:

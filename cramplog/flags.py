@@ -164,6 +164,7 @@ class _Ctx:
 def _window(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """The frame's rows for nights start..end, nights outside the frame added as missing."""
     index = pd.date_range(start, end, freq="D", name="night")
+    # An empty window (start after end) has no first night to slice from.
     inside = len(index) and len(frame.index)
     if inside and index[0] >= frame.index[0] and index[-1] <= frame.index[-1]:
         # Inside the frame (the usual case): a slice, not a copy of ten years realigned.

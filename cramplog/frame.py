@@ -20,6 +20,12 @@ Columns (index: `night`, a datetime64 day, every night from `start` to `end` inc
   `low_water`, `alcohol`, `caffeine`, `no_exercise`, `exercise:<kind>`, `stretched`,
   `long_sitting`, `shoes:<name>`, `tight_shoes`, `heels`, `medication:<generic>`,
   `listed_medication`; and each again with the suffix `:lag1` (day D-1 for night D).
+- own factors (`factor add`): `factor:<name>` and `factor:<name>:lag1` among the exposures
+  (yes, or a value beyond the factor's threshold; NA on a day without a value), and the raw
+  day value `value:factor:<name>` (Float64: 1/0 for yes/no, else the number; NA when not
+  recorded). Removed factors are left out. Their definitions are in
+  `settings["own_factors"]` (name -> kind, unit, exposed_below, exposed_above), so that labels
+  and sentences can say what "exposed" means.
 - raw day values for charts: `water_ml` (Float64), `exercise_minutes` (Float64),
   `alcohol_drinks`, `caffeine_drinks`, `sitting_hours` (Float64), all NA when not logged.
 
@@ -38,7 +44,18 @@ from sqlalchemy.orm import Session
 
 from cramplog import diary as ops
 from cramplog import knowledge
-from cramplog.models import SIGNS, Day, DayShoe, Dose, Episode, Medication, NightRecord, Shoe
+from cramplog.models import (
+    SIGNS,
+    Day,
+    DayFactor,
+    DayShoe,
+    Dose,
+    Episode,
+    Factor,
+    Medication,
+    NightRecord,
+    Shoe,
+)
 from cramplog.timeutil import zone
 
 
@@ -129,6 +146,7 @@ def _episodes(session: Session, start: date, end: date) -> pd.DataFrame:
 def build(session: Session, start: date | None = None, end: date | None = None) -> Nightly:
     """The nightly frame from `start` to `end` (default: the first to the last logged night)."""
     settings = ops.settings(session)
+    settings["own_factors"] = own_factor_definitions(session)
     if end is None:
         end = last_logged_night(session) or date.today()
     if start is None:
@@ -308,6 +326,7 @@ def _exposures(
         lag0["heels"] = pd.Series(day_ids.isin(heel_ids), dtype="boolean").where(shoes_known, pd.NA)
 
     _medication_exposures(session, lag0, days_index)
+    own_values = _own_factor_exposures(session, lag0, days["id"], day_start, end)
 
     names: list[str] = []
     for name, series in lag0.items():
@@ -322,7 +341,60 @@ def _exposures(
     frame["alcohol_drinks"] = alcohol.reindex(frame.index)
     frame["caffeine_drinks"] = caffeine.reindex(frame.index)
     frame["sitting_hours"] = sitting.reindex(frame.index)
+    for name, values in own_values.items():
+        frame[f"value:{name}"] = values.reindex(frame.index)
     return names + [f"{n}:lag1" for n in names]
+
+
+def own_factor_definitions(session: Session) -> dict[str, dict[str, Any]]:
+    """The diary's active own factors, by name, in the order they were added."""
+    from cramplog import factors
+
+    return {
+        f.name: {
+            "kind": f.kind,
+            "unit": f.unit,
+            "exposed_below": f.exposed_below,
+            "exposed_above": f.exposed_above,
+        }
+        for f in factors.all_factors(session)
+    }
+
+
+def _own_factor_exposures(
+    session: Session, lag0: dict[str, pd.Series], day_ids: pd.Series, day_start: date, end: date
+) -> dict[str, pd.Series]:
+    """`factor:<name>` exposures of the active own factors; returns their raw day values.
+
+    Exposed is "yes", or a value below `exposed_below` / above `exposed_above` (strictly, as
+    the factor says); a day without a value stays NA (unknown, never "no").
+    """
+    active = session.scalars(
+        select(Factor).where(Factor.removed_at.is_(None)).order_by(Factor.id)
+    ).all()
+    if not active:
+        return {}
+    rows = session.execute(
+        select(DayFactor.day_id, DayFactor.factor_id, DayFactor.value)
+        .join(Day, Day.id == DayFactor.day_id)
+        .where(Day.date >= day_start, Day.date <= end)
+    ).all()
+    stored = pd.DataFrame(rows, columns=["day_id", "factor_id", "value"])
+    raw: dict[str, pd.Series] = {}
+    for factor in active:
+        mine = stored.loc[stored["factor_id"] == factor.id]
+        by_day = dict(zip(mine["day_id"], mine["value"], strict=True))
+        values = day_ids.map(by_day).astype("Float64")
+        if factor.kind == "yesno":
+            exposed = values >= 0.5
+        elif factor.exposed_below is not None:
+            exposed = values < float(factor.exposed_below)
+        else:
+            exposed = values > float(factor.exposed_above or 0.0)
+        name = f"factor:{factor.name}"
+        lag0[name] = _flag(exposed, values)
+        raw[name] = values
+    return raw
 
 
 def _flag(condition: pd.Series, value: pd.Series) -> pd.Series:

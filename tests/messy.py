@@ -3,7 +3,9 @@
 A messy diary has every field independently unknown (a question skipped), spans from one night
 to three years, whole weeks with nothing logged, an end weeks before "now", names in any script
 and with emoji, medicines that start and stop inside and outside the span (one always started
-before the diary began), soft-deleted cramps, cramp-free nights and as-needed doses.
+before the diary began), soft-deleted cramps, cramp-free nights and as-needed doses; and own
+factors (`factor add`, some with emoji names, yes/no and number ones, now and then one
+removed) recorded on only part of the days.
 
 Two ways in, one generator:
 
@@ -102,6 +104,18 @@ NOTES = (
 )
 RELIEFS = ("stretching", "walking", "hot shower 🚿", "массаж", "standing on cold tiles", "banana")
 DOSES = ("20 mg", "12.5 mg", "1 tablet", "½ tab", None)
+# Own factors (`factor add`): (name, unit, exposed_below, exposed_above); no unit and no
+# threshold is a yes/no factor. No ':' or '=' in a name (they mark lags and values).
+FACTORS = (
+    ("leg elevated", None, None, None),
+    ("sleep 😴", "h", 6.0, None),
+    ("Magnesium 💊", None, None, None),
+    ("Wärmflasche", None, None, None),
+    ("站立工作", "h", None, 6.0),
+    ("🧦 compression socks", None, None, None),
+    ("ноги вверх", None, None, None),
+    ("steps 👣", None, 4000.0, None),
+)
 ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
 
 
@@ -141,6 +155,12 @@ class MessyPlan:
     episodes: dict[date, list[EpisodePlan]]
     days: dict[date, dict[str, Any]]
     never: frozenset[str]  # fields never recorded anywhere in this diary
+    # Own factors, in the order added: (name, unit, exposed_below, exposed_above); their
+    # values by day (1.0/0.0 for yes/no, else the number; a factor not there is unknown),
+    # only on days in `days`; and the names removed afterwards (`factor remove`).
+    factors: list[tuple[str, str | None, float | None, float | None]] = field(default_factory=list)
+    factor_values: dict[date, dict[str, float]] = field(default_factory=dict)
+    removed_factors: list[str] = field(default_factory=list)
 
     @property
     def nights(self) -> int:
@@ -246,6 +266,8 @@ def draw_plan(
             if r.random() < 0.04:
                 e.deleted = True
 
+    # Own factors come last, so that every seed's other content is what it always was.
+    own, values, removed = _draw_factors(r, days)
     return MessyPlan(
         seed=seed,
         tz=zone_name,
@@ -263,7 +285,33 @@ def draw_plan(
         episodes=episodes,
         days=days,
         never=never,
+        factors=own,
+        factor_values=values,
+        removed_factors=removed,
     )
+
+
+def _draw_factors(
+    r: random.Random, days: dict[date, dict[str, Any]]
+) -> tuple[list[tuple[str, str | None, float | None, float | None]], dict, list[str]]:
+    """Up to four own factors, each recorded on its own share of the days (from always to
+    never); one removed now and then."""
+    own = r.sample(FACTORS, r.choice((0, 1, 2, 2, 3, 4)))
+    values: dict[date, dict[str, float]] = {}
+    for name, _unit, below, above in own:
+        share = r.choice((1.0, 0.8, 0.4, 0.1, 0.0))
+        for on in sorted(days):
+            if r.random() >= share:
+                continue  # not recorded that day: unknown
+            if below is None and above is None:
+                value = 1.0 if r.random() < 0.4 else 0.0
+            elif name.startswith("steps"):
+                value = float(r.choice((900, 3500, 4000, 6200, 12000)))
+            else:
+                value = r.choice((3.5, 5.0, 6.0, 7.25, 9.0))
+            values.setdefault(on, {})[name] = value
+    removed = [own[0][0]] if own and r.random() < 0.2 else []
+    return own, values, removed
 
 
 def _draw_meds(r: random.Random, start: date, end: date) -> list[MedPlan]:
@@ -396,8 +444,23 @@ def fill(session: Session, plan: MessyPlan) -> MessyDiary:
         if med.stopped is not None:
             ops.stop_medication(session, med.name, med.stopped)
 
+    from cramplog import factors
+
+    own = {}
+    for name, unit, below, above in plan.factors:
+        own[name], _ = factors.add(
+            session,
+            name,
+            unit=unit,
+            exposed_below=None if below is None else str(below),
+            exposed_above=None if above is None else str(above),
+        )
     for on, values in sorted(plan.days.items()):
-        ops.update_day(session, on, **values)
+        day = ops.update_day(session, on, **values)
+        given = plan.factor_values.get(on, {})
+        factors.set_values(day, [factors.Assignment(own[n], v) for n, v in given.items()])
+    for name in plan.removed_factors:
+        factors.remove(session, name)
     for night in plan.cramp_free:
         ops.mark_cramp_free(session, night)
     ids: dict[int, EpisodePlan] = {}
@@ -463,6 +526,21 @@ def fill_direct(session: Session, plan: MessyPlan) -> MessyDiary:
             )
             for t in med.doses
         )
+    own = {
+        name: m.Factor(
+            person_id=who.id,
+            name=name,
+            kind="yesno" if below is None and above is None else "number",
+            unit=unit,
+            exposed_below=below,
+            exposed_above=above,
+            removed_at=m.utcnow() if name in plan.removed_factors else None,
+        )
+        for name, unit, below, above in plan.factors
+    }
+    for f in own.values():
+        session.add(f)
+        session.flush()  # ids in the order added, as `factor add` gives them
     session.flush()
     for on, values in sorted(plan.days.items()):
         day = m.Day(
@@ -474,6 +552,8 @@ def fill_direct(session: Session, plan: MessyPlan) -> MessyDiary:
             day.activities = ",".join(values["activities"])
         for name, hours in values.get("shoes_worn", ()):
             day.shoes.append(m.DayShoe(shoe_id=shoes[name].id, hours=hours))
+        for name, value in plan.factor_values.get(on, {}).items():
+            day.factors.append(m.DayFactor(factor_id=own[name].id, value=value))
         session.add(day)
     session.add_all(
         m.NightRecord(person_id=who.id, night=n, cramp_free=True) for n in plan.cramp_free

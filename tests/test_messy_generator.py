@@ -22,9 +22,14 @@ def _export(cli: Callable[..., Result], path: Path) -> dict[str, Any]:
     data.pop("exported_at")
     # Two diaries built apart share content, not identities or the moments rows were typed.
     shoes = {s["uid"]: s["name"] for s in data["shoes"]}
+    own = {f["uid"]: f["name"] for f in data["factors"]}
     for d in data["days"]:
         for worn in d["shoes"]:
             worn["shoe"] = shoes[worn["shoe"]]
+        for value in d["factors"]:
+            value["factor"] = own[value["factor"]]
+    for f in data["factors"]:
+        f["removed"] = f.pop("removed_at") is not None  # when: the wall clock's, not the seed's
     return _without(data, {"uid", "medication", "created_at", "updated_at", "deleted_at"})
 
 
@@ -88,3 +93,16 @@ def test_the_diaries_are_as_messy_as_promised() -> None:
     names = [s[0] for p in plans for s in p.shoes] + [p.profile_name for p in plans]
     assert any(not n.isascii() for n in names)
     assert any(any(ord(c) > 0x1F000 for c in n) for n in names)  # emoji
+    # own factors: emoji names, yes/no and number kinds, partly recorded, some removed
+    own = [f for p in plans for f in p.factors]
+    assert any(any(ord(c) > 0x1F000 for c in f[0]) for f in own)
+    assert any(f[2] is None and f[3] is None for f in own) and any(f[1] == "h" for f in own)
+    partly = [
+        p
+        for p in plans
+        if p.factors
+        and any(p.factor_values.get(d) for d in p.days)
+        and any(not p.factor_values.get(d) for d in p.days)
+    ]
+    assert len(partly) > 20
+    assert any(p.removed_factors for p in plans)

@@ -220,8 +220,10 @@ READING: dict[str, tuple[str, ...]] = {
     "check": ("check",),
     "check-json": ("check", "--json"),
     "export": ("export",),
+    "factor-list": ("factor", "list", "--removed"),
+    "factor-list-json": ("factor", "list", "--removed", "--json"),
 }
-CHEAP = ("list", "list-all", "list-json", "export")
+CHEAP = ("list", "list-all", "list-json", "export", "factor-list", "factor-list-json")
 
 
 def _reading_cases() -> Iterator[Any]:
@@ -457,10 +459,12 @@ def test_report(
     if woken and want["woke_nights"] is None and want["cramp_nights"]:
         assert woken[1] != "0", "woke never recorded, but the report says 0 nights woken"
     if key == "no-woke" and name != "appointment":
-        # waking and stretching were never asked: no night's row may say "no" for them.
+        # waking and stretching were never asked: no night's row may say "no" for them (the
+        # own factors' table below it may: those were recorded).
+        table = text.split("Your own factors, night by night")[0]
         rows = [
             ln
-            for ln in text.splitlines()
+            for ln in table.splitlines()
             if re.match(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} ", ln)
         ]
         said_no = [ln for ln in rows if re.search(r"\bno\b(?! cramps)", ln)]
@@ -512,6 +516,79 @@ def test_list_never_says_no_for_waking_never_recorded(
     rows = [ln for ln in text.splitlines() if re.search(r"\d{2}:\d{2}", ln)]
     assert len(rows) == len(built.truth.episodes)
     assert not [ln for ln in rows if re.search(r"\bno\b", ln)], text
+
+
+# --- own factors ---------------------------------------------------------------------------
+
+
+def _own_factor_cases() -> Iterator[Any]:
+    for _, key in _spread(["own-factors"], 2):
+        yield case("own-factors", "own-factors", key)
+    for key in PLANTED:
+        yield case("own-factors", "own-factors", key)
+
+
+@pytest.mark.parametrize(("name", "key"), list(_own_factor_cases()))
+def test_own_factors_read_back_and_unknown_is_never_no(
+    name: str, key: str | int, diaries: Callable[[str | int], Built]
+) -> None:
+    """Own factors (emoji names, partly recorded, some removed): `list --json` gives each
+    day's value or null, `list` never prints a value for a day without one, and insights
+    compare a factor over exactly the logged nights whose day has a value."""
+    built = diaries(key)
+    plan = built.diary.plan
+    active = [f[0] for f in plan.factors if f[0] not in plan.removed_factors]
+    listed = json.loads(run(built.path, "list", "--all", "--json").output)
+    for day in listed["days"]:
+        on = date.fromisoformat(day["date"])
+        given = plan.factor_values.get(on, {})
+        want = {}
+        for n in active:
+            value = given.get(n)
+            yes_no = next(f for f in plan.factors if f[0] == n)[1:] == (None, None, None)
+            want[n] = None if value is None else (value == 1.0 if yes_no else value)
+        assert day["factors"] == want, (on, day["factors"], want)
+    text = run(built.path, "list", "--all").output
+    assert_no_missing_words(text, "list --all")
+    if not active:
+        assert "your factors:" not in text
+    # insights: a factor is known on a logged night only when its day has a value
+    truth = built.truth
+    observed = {date.fromisoformat(e["night"]) for e in truth.episodes} | truth.free
+    cramp = {date.fromisoformat(e["night"]) for e in truth.episodes}
+    rows = json.loads(run(built.path, "insights", "--json").output)["factors"]
+    for n in active:
+        column = f"factor:{n}"
+        row = next(
+            (
+                r
+                for r in rows
+                if r["lag"] == 0 and (r["factor"] == column or column in r["same_as"])
+            ),
+            None,
+        )
+        known = {d for d in observed if n in plan.factor_values.get(d, {})}
+        if not known:
+            assert row is None or row["exposed_nights"] + row["unexposed_nights"] == 0
+            continue
+        assert row is not None, (n, [r["factor"] for r in rows])
+        assert row["exposed_nights"] + row["unexposed_nights"] == len(known), n
+        spec = next(f for f in plan.factors if f[0] == n)
+        below, above = spec[2], spec[3]
+
+        def exposed(v: float, below: float | None = below, above: float | None = above) -> bool:
+            if below is None and above is None:
+                return v == 1.0
+            return v < below if below is not None else v > above  # type: ignore[operator]
+
+        hit = {d for d in known if exposed(plan.factor_values[d][n])}
+        if row["factor"] == column:  # merged rows are counted on their first column
+            assert row["exposed_nights"] == len(hit), n
+            assert row["exposed_cramp_nights"] == len(hit & cramp), n
+    for removed in plan.removed_factors:
+        assert not any(
+            r["factor"] == f"factor:{removed}" or f"factor:{removed}" in r["same_as"] for r in rows
+        )
 
 
 # --- self-trials -----------------------------------------------------------------------------

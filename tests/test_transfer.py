@@ -83,7 +83,7 @@ def export_json(cli, db: Path, out: Path) -> dict:
 
 def test_export_import_export_is_the_same_diary(cli, full: Path, tmp_path: Path) -> None:
     first = export_json(cli, full, tmp_path / "a.json")
-    assert first["format"] == "cramplog-diary" and first["format_version"] == 2
+    assert first["format"] == "cramplog-diary" and first["format_version"] == 3
     assert first["profile"]["name"] == "Margaret" and first["profile"]["birth_year"] == 1952
     assert first["profile"]["cramps_since"] == "2026-03-01"
     assert "sore knees" in first["profile"]["conditions"]

@@ -212,6 +212,7 @@ from cramplog.cli import (  # noqa: E402
     check,
     data,
     entries,
+    factors,
     remind,
     reports,
     things,
@@ -219,7 +220,7 @@ from cramplog.cli import (  # noqa: E402
     trial,
 )
 
-for module in (entries, things, analysis, check, reports, data, transfer, trial, remind):
+for module in (entries, things, factors, analysis, check, reports, data, transfer, trial, remind):
     for command in module.COMMANDS:
         main.add_command(command)
 

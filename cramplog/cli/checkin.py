@@ -110,7 +110,7 @@ def _moment(text: str, current: datetime) -> datetime:
 
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
-    from cramplog import timeutil, units
+    from cramplog import factors, timeutil, units
     from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
     from cramplog.trials.tonight import tonight_line
@@ -123,6 +123,7 @@ def morning_checkin(diary: Diary) -> None:
         known_shoes = [s.name for s in ops.shoes(session) if not s.retired]
         already = [e.id for e in ops.live_episodes_on(session, night)]
         glass = int(ops.setting(session, "glass_ml"))
+        own = factors.specs(session)
 
     greeting = "Good morning" if current.hour < 12 else "Hello"
     click.echo(f"{greeting}. Last night: {present.day(night)}.")
@@ -200,6 +201,11 @@ def morning_checkin(diary: Diary) -> None:
     )
     alcohol = _ask("Alcoholic drinks", lambda t: units.parse_count(t, "alcohol"))
     caffeine = _ask("Caffeinated drinks", lambda t: units.parse_count(t, "caffeine"))
+    own_answers: dict[int, float] = {}
+    for spec in own:  # one question each; Enter leaves that factor unknown, not "no"
+        value = _ask(factors.question(spec), lambda t, s=spec: factors.parse_value(s, t, s.name))
+        if value is not None:
+            own_answers[spec.id] = value
 
     _save(
         diary,
@@ -214,6 +220,7 @@ def morning_checkin(diary: Diary) -> None:
         shoes_worn or [],
         alcohol,
         caffeine,
+        own_answers,
     )
 
     if not diary.changed:
@@ -250,8 +257,10 @@ def _save(
     shoes_worn: list[tuple[str, float | None]],
     alcohol: int | None,
     caffeine: int | None,
+    own_answers: dict[int, float],
 ) -> None:
     from cramplog import diary as ops
+    from cramplog import factors
 
     with diary.writing(f"morning check-in for night {night}") as session:
         for c in cramps:
@@ -262,8 +271,9 @@ def _save(
         if (
             any(v is not None for v in (water, exercise, stretched, alcohol, caffeine))
             or shoes_worn
+            or own_answers
         ):
-            ops.update_day(
+            record = ops.update_day(
                 session,
                 day,
                 water_ml=water,
@@ -273,3 +283,4 @@ def _save(
                 alcohol=alcohol,
                 caffeine=caffeine,
             )
+            factors.set_values(record, factors.assignments_for(session, own_answers))

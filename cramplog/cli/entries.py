@@ -297,6 +297,14 @@ def none(diary: Diary, night: str | None, note: str | None) -> None:
 @click.option("--alcohol", metavar="N", help="Alcoholic drinks.")
 @click.option("--caffeine", metavar="N", help="Caffeinated drinks.")
 @click.option("--sitting", metavar="HOURS", help="Hours sitting or standing still.")
+@click.option(
+    "--factor",
+    "own_factors",
+    multiple=True,
+    metavar="NAME[=VALUE]",
+    help='One of your own factors (repeatable): "leg elevated" is yes, "leg elevated=no" no, '
+    "sleep=5.5 a number; sleep= clears it (not recorded). See: cramplog factor --help",
+)
 @click.option("--note", metavar="TEXT")
 @pass_diary
 def day(
@@ -312,6 +320,7 @@ def day(
     alcohol: str | None,
     caffeine: str | None,
     sitting: str | None,
+    own_factors: tuple[str, ...],
     note: str | None,
 ) -> None:
     """Record a day's factors: the exposures for that evening's night. Repeat to update.
@@ -320,9 +329,11 @@ def day(
     Shoes add up over calls:
       cramplog day --shoes "work boots:9"     then  cramplog day --shoes slippers:3
     records both pairs; to take one off: cramplog day --remove-shoes slippers
+    Your own factors: cramplog day --factor "leg elevated" --factor sleep=5.5
+    ("leg elevated=no" for no; sleep= makes it not recorded again)
     """
     from cramplog import diary as ops
-    from cramplog import journal, timeutil, units
+    from cramplog import factors, journal, timeutil, units
     from cramplog.trials.tonight import tonight_line
 
     with diary.writing("day factors") as session:
@@ -333,6 +344,7 @@ def day(
             else timeutil.factor_day(current, ops.boundary(session))
         )
         glass = int(ops.setting(session, "glass_ml"))
+        assignments = factors.parse_assignments(session, own_factors)
         record = ops.update_day(
             session,
             which,
@@ -352,6 +364,9 @@ def day(
             sitting_hours=units.parse_hours(sitting, "--sitting") if sitting is not None else None,
             note=note,
         )
+        if assignments:
+            factors.set_values(record, assignments)
+            session.flush()
         line = day_line(record, str(ops.setting(session, "units") or "metric"))
         journal.describe(session, f"day {which}: {line}")
         trial_line = tonight_line(session, current)
@@ -380,7 +395,12 @@ def episode_dict(e: Episode) -> dict[str, Any]:
     }
 
 
-def day_dict(d: Day) -> dict[str, Any]:
+def day_dict(d: Day, own: list[str] | None = None) -> dict[str, Any]:
+    """A day as `list --json` shows it; `own` names the diary's active factors, each given
+    in `factors` with its value, or null where not recorded that day (unknown, not "no")."""
+    from cramplog import factors
+
+    values = factors.day_values(d)
     return {
         "date": d.date.isoformat(),
         "water_ml": d.water_ml,
@@ -399,6 +419,8 @@ def day_dict(d: Day) -> dict[str, Any]:
         # Which values came from a health-app import ({"water_ml": "apple-health"}); a value
         # not named here was typed by hand.
         "sources": json.loads(d.sources) if d.sources else {},
+        # Own factors by name: true/false for yes/no, the number for a number factor.
+        "factors": {name: values.get(name) for name in (own if own is not None else values)},
     }
 
 
@@ -420,7 +442,7 @@ def list_(
 ) -> None:
     """Recent nights: cramps, cramp-free nights, and nights not logged."""
     from cramplog import diary as ops
-    from cramplog import timeutil
+    from cramplog import factors, timeutil
 
     with diary.reading() as session:
         current, _ = clock(session)
@@ -434,27 +456,56 @@ def list_(
         found = ops.episodes(session, first, None, include_deleted=deleted)
         free = ops.cramp_free_nights(session, first, None)
         day_rows = ops.days(session, first, None)
+        own = [f.name for f in factors.all_factors(session)]
         if as_json:
             click.echo(
                 json.dumps(
                     {
                         "episodes": [episode_dict(e) for e in found],
                         "cramp_free_nights": [n.night.isoformat() for n in free],
-                        "days": [day_dict(d) for d in day_rows],
+                        "days": [day_dict(d, own) for d in day_rows],
                     },
                     indent=2,
                 )
             )
             return
+        # Day D's own factors go with night D (DESIGN.md); shown only once a diary has some.
+        own_lines = {d.date: own_factor_text(d, own) for d in day_rows} if own else {}
         _print_nights(
             found,
             [n.night for n in free],
             first,
             max(last, *(e.night for e in found)) if found else last,
+            own_lines,
         )
 
 
-def _print_nights(found: list[Episode], free: list[date], first: date | None, last: date) -> None:
+def own_factor_text(d: Day, own: list[str]) -> str | None:
+    """ "leg elevated: yes, sleep: ?": the day's own factors, ? where not recorded; None
+    when none of them is recorded that day."""
+
+    rows = {row.factor.name: row for row in d.factors if row.factor.removed_at is None}
+    if not rows:
+        return None
+    parts = []
+    for name in own:
+        row = rows.get(name)
+        shown = (
+            present.factor_value(row.value, row.factor.kind, row.factor.unit)
+            if row is not None
+            else "?"
+        )
+        parts.append(f"{name}: {shown}")
+    return ", ".join(parts)
+
+
+def _print_nights(
+    found: list[Episode],
+    free: list[date],
+    first: date | None,
+    last: date,
+    own_lines: dict[date, str | None] | None = None,
+) -> None:
     from cramplog.timeutil import zone
 
     if first is None:
@@ -503,6 +554,8 @@ def _print_nights(found: list[Episode], free: list[date], first: date | None, la
             click.echo(f"{present.day(night):<17} {'':>4}  no cramps")
         else:
             click.echo(f"{present.day(night):<17} {'':>4}  (not logged)")
+        if own_lines and own_lines.get(night):
+            click.echo(present.terminal(f"{'':<17} {'':>4}  your factors: {own_lines[night]}"))
         night += timedelta(days=1)
     click.echo(f"{observed} of {present.plural(total, 'night')} logged. ? = not recorded.")
 

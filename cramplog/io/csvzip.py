@@ -34,6 +34,8 @@ MANIFEST = "cramplog-export.json"
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 PROFILE_COLUMNS = ("uid", "name", "birth_year", "cramps_since", "created_at")
 DAY_SHOE_COLUMNS = ("day_uid", "date", "shoe_uid", "shoe", "hours")
+# One row per own factor's value on a day (1 yes, 0 no, else the number); no row: not recorded.
+DAY_FACTOR_COLUMNS = ("day_uid", "date", "factor_uid", "factor", "value")
 DOSE_EXTRA = ("medication_uid", "medicine")
 
 
@@ -103,6 +105,15 @@ def write_zip(doc: dict[str, Any], target: Path) -> None:
             for s in d["shoes"]
         ],
     )
+    factor_names = {f["uid"]: f["name"] for f in doc.get("factors", [])}
+    members["day_factors.csv"] = _table(
+        DAY_FACTOR_COLUMNS,
+        [
+            [d["uid"], d["date"], v["factor"], factor_names.get(v["factor"]), v["value"]]
+            for d in doc["days"]
+            for v in d.get("factors", [])
+        ],
+    )
     manifest = {
         "format": CSV_FORMAT,
         "format_version": FORMAT_VERSION,
@@ -157,6 +168,7 @@ def read_zip(path: Path) -> Parsed:
         "conditions.csv",
         "settings.csv",
         "day_shoes.csv",
+        "day_factors.csv",
         *(f"{t.key}.csv" for t in TABLES),
     }
     members = archive.read_members(path, wanted)
@@ -202,9 +214,11 @@ def read_zip(path: Path) -> Parsed:
                 row["medication"] = row.pop("medication_uid", "")
             if table is DAYS:
                 row["shoes"] = []  # filled from day_shoes.csv
+                row["factors"] = []  # and from day_factors.csv
             doc[table.key].append(row)
             lines[table.key].append(f"{name} line {line}")
     _attach_day_shoes(doc, rows_of("day_shoes.csv", ("shoe_uid", "shoe", "hours")), errors)
+    _attach_day_factors(doc, rows_of("day_factors.csv", ("factor_uid", "factor", "value")), errors)
     profile_rows = rows_of("profile.csv")
     if len(profile_rows) > 1:
         errors.append(f"profile.csv line {profile_rows[1][0]}: one profile row only")
@@ -237,5 +251,27 @@ def _attach_day_shoes(
                 "shoe": row.get("shoe_uid") or None,
                 "name": row.get("shoe") or None,
                 "hours": row.get("hours"),
+            }
+        )
+
+
+def _attach_day_factors(
+    doc: dict[str, Any], rows: list[tuple[int, dict[str, str]]], errors: list[str]
+) -> None:
+    by_uid = {d.get("uid"): d for d in doc["days"] if d.get("uid")}
+    by_date = {d.get("date"): d for d in doc["days"]}
+    for line, row in rows:
+        day = by_uid.get(row.get("day_uid")) or by_date.get(row.get("date"))
+        if day is None:
+            errors.append(
+                f"day_factors.csv line {line}: no day {row.get('day_uid') or row.get('date')!r} "
+                "in days.csv (add the day there, or give its date)"
+            )
+            continue
+        day["factors"].append(
+            {
+                "factor": row.get("factor_uid") or None,
+                "name": row.get("factor") or None,
+                "value": row.get("value"),
             }
         )

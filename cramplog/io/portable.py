@@ -8,7 +8,9 @@ spreadsheet) are new, unless a table's natural key (a day's date, a shoe's name)
 they are.
 
 Format versions: 1 is the unversioned export of cramplog before 0.2 (no uids, no created
-times); 2 is this one. Both import. Nothing here prints; the CLI says what happened.
+times); 2 added uids; 3 adds own factors (`factors`, and each day's `factors` values), so
+that a cramplog that knows only format 2 refuses such a file instead of dropping its
+factors. All three import. Nothing here prints; the CLI says what happened.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ from cramplog.models import (
     SIGNS,
     SITES,
     Day,
+    DayFactor,
     DayShoe,
     Dose,
     Episode,
+    Factor,
     Medication,
     MedicationAlias,
     NightRecord,
@@ -48,7 +52,8 @@ from cramplog.models import (
 from cramplog.text import NAME_MAX, NOTE_MAX
 
 FORMAT = "cramplog-diary"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+READS = (1, 2, 3)
 ABOUT = (
     "cramplog diary export: personal health data (cramps, daily factors, medicines, "
     "conditions). Keep it private."
@@ -197,8 +202,23 @@ DOSES = Table(
     ),
     natural=("medication", "at"),
 )
+FACTORS = Table(
+    "factors",
+    Factor,
+    (
+        _f("name", "str", required=True, limit=60),
+        _f("kind", "str", choices=("yesno", "number"), default="yesno"),
+        _f("unit", "str", limit=20),
+        _f("exposed_below", "float", lo=-1e9),
+        _f("exposed_above", "float", lo=-1e9),
+        _f("created_at", "instant"),
+        _f("removed_at", "instant"),
+    ),
+    natural=("name",),
+    unique_natural=True,
+)
 # In the order an import writes them: parents before the rows that point at them.
-TABLES = (SHOES, MEDICATIONS, ALIASES, EPISODES, NIGHTS, DAYS, DOSES)
+TABLES = (SHOES, FACTORS, MEDICATIONS, ALIASES, EPISODES, NIGHTS, DAYS, DOSES)
 
 
 def _check_zone(name: str) -> str:
@@ -368,6 +388,9 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
     shoes = list(session.scalars(select(Shoe).where(Shoe.person_id == pid).order_by(Shoe.id)))
     shoe_uid = {s.id: s.uid for s in shoes}
     doc["shoes"] = [_row(SHOES, s) for s in shoes]
+    own = list(session.scalars(select(Factor).where(Factor.person_id == pid).order_by(Factor.id)))
+    own_by_id = {f.id: f for f in own}
+    doc["factors"] = [_row(FACTORS, f) for f in own]
     meds = list(
         session.scalars(
             select(Medication).where(Medication.person_id == pid).order_by(Medication.id)
@@ -399,13 +422,27 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
     # A join, not selectinload: its IN lists go in batches of 500 days, so its statements
     # would grow with the diary (tests/test_messy_queries.py).
     for d in session.scalars(
-        select(Day).where(Day.person_id == pid).options(joinedload(Day.shoes)).order_by(Day.date)
+        select(Day)
+        .where(Day.person_id == pid)
+        .options(joinedload(Day.shoes), joinedload(Day.factors))
+        .order_by(Day.date)
     ).unique():
         row = _row(DAYS, d)
         row["shoes"] = [
             {"shoe": shoe_uid[s.shoe_id], "hours": s.hours}
             for s in d.shoes
             if s.shoe_id in shoe_uid
+        ]
+        # Each own factor's value that day (1.0 yes, 0.0 no, else the number); a factor not
+        # listed was not recorded that day. `name` is for a reader; the uid is what counts.
+        row["factors"] = [
+            {
+                "factor": own_by_id[v.factor_id].uid,
+                "name": own_by_id[v.factor_id].name,
+                "value": v.value,
+            }
+            for v in sorted(d.factors, key=lambda v: v.factor_id)
+            if v.factor_id in own_by_id
         ]
         doc["days"].append(row)
     med_uid = {m.id: m.uid for m in meds}
@@ -473,12 +510,12 @@ def parse_document(doc: Any, *, where: Callable[[str, int], str] = _where_json) 
     if not isinstance(doc, dict):
         raise InputError("FILE", "is not a cramplog export", "a file from cramplog export")
     version = doc.get("format_version", 1)
-    if doc.get("format", FORMAT) != FORMAT or version not in (1, 2):
+    if doc.get("format", FORMAT) != FORMAT or version not in READS:
         if isinstance(version, int) and version > FORMAT_VERSION:
             raise InputError(
                 "FILE",
                 f"was written by a newer cramplog (format {version})",
-                f"format 1 or {FORMAT_VERSION}",
+                f"format 1 to {FORMAT_VERSION}",
                 hint="upgrade cramplog to import it",
             )
         raise InputError("FILE", "is not a cramplog export", "a file from cramplog export")
@@ -502,6 +539,9 @@ def parse_document(doc: Any, *, where: Callable[[str, int], str] = _where_json) 
                 continue
             if table is DAYS:
                 row.refs["shoes"] = _day_shoes(raw.get("shoes") or [], here, errors)
+                row.refs["factors"] = _day_factors(raw.get("factors") or [], here, errors)
+            if table is FACTORS and not _factor_ok(row, here, errors):
+                continue
             if table is DOSES:
                 row.refs["medication"] = raw.get("medication") or None
                 row.refs["medicine"] = raw.get("medicine") or None
@@ -532,6 +572,53 @@ def _day_shoes(raw: Any, where: str, errors: list[str]) -> list[tuple[str | None
             continue
         out.append((item.get("shoe") or None, item.get("name") or None, hours))
     return out
+
+
+def _day_factors(
+    raw: Any, where: str, errors: list[str]
+) -> list[tuple[str | None, str | None, float]]:
+    out: list[tuple[str | None, str | None, float]] = []
+    if not isinstance(raw, list):
+        errors.append(f"{where}: factors is not a list")
+        return out
+    value_field = Field("value", "float", required=True, lo=-1e9)
+    seen: set[str] = set()
+    for item in raw:
+        if not isinstance(item, dict) or not (item.get("factor") or item.get("name")):
+            errors.append(f"{where}: a factor value without its factor's uid or name")
+            continue
+        ref = str(item.get("factor") or "name:" + str(item.get("name")).strip().casefold())
+        if ref in seen:
+            errors.append(f"{where}: factors: {item.get('name') or ref!r} twice (one value a day)")
+            continue
+        seen.add(ref)
+        raw_value = item.get("value")
+        if isinstance(raw_value, bool):
+            raw_value = 1.0 if raw_value else 0.0  # true/false typed for a yes/no factor
+        try:
+            value = parse_value(value_field, raw_value)
+        except Bad as exc:
+            errors.append(f"{where}: factors: {exc}")
+            continue
+        out.append((item.get("factor") or None, item.get("name") or None, value))
+    return out
+
+
+def _factor_ok(row: Incoming, where: str, errors: list[str]) -> bool:
+    """A factor as `factor add` makes them: a yes/no has no threshold, a number exactly one;
+    the name without ':' or '=' (they mark lags and values)."""
+    v = row.values
+    problems = []
+    if ":" in v["name"] or "=" in v["name"] or not v["name"].strip():
+        problems.append(f"name: {v['name']!r} cannot name a factor (accepted: without ':' or '=')")
+    thresholds = [v["exposed_below"], v["exposed_above"]]
+    if v["kind"] == "number" and sum(t is not None for t in thresholds) != 1:
+        problems.append("a number factor has exactly one of exposed_below and exposed_above")
+    if v["kind"] == "yesno" and (any(t is not None for t in thresholds) or v["unit"]):
+        problems.append("a yes/no factor has no unit or threshold")
+    if problems:
+        errors.append(f"{where}: " + "; ".join(problems))
+    return not problems
 
 
 def natural_key(table: Table, values: dict[str, Any], refs: dict[str, Any]) -> tuple[Any, ...]:
@@ -737,6 +824,7 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
     _merge_settings(session, parsed.settings, summary, take_file)
 
     shoe_by_ref: dict[str, Shoe] = {}
+    factor_by_ref: dict[str, Factor] = {}
     med_by_ref: dict[str, Medication] = {}
     for table in TABLES:
         existing = _existing(session, table, who)
@@ -754,9 +842,19 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
                 row.refs["_med"] = med
             if table is DAYS:
                 row.refs["_shoes"] = _resolve_shoes(row, shoe_by_ref)
+                row.refs["_factors"] = _resolve_factors(row, factor_by_ref)
             match = by_uid.get(row.uid) if row.uid else None
             if match is None and (table.unique_natural or not row.uid):
                 match = by_key.get(natural_key(table, row.values, row.refs))
+            if table is FACTORS and match is not None and match.kind != row.values["kind"]:
+                # Its days' values would change meaning (a yes read as the number 1).
+                raise BadRows(
+                    [
+                        f"{row.where}: the factor {match.name!r} is {_KINDS[match.kind]} in the "
+                        f"diary and {_KINDS[row.values['kind']]} in the file (rename one: "
+                        "cramplog factor rename)"
+                    ]
+                )
             if match is None:
                 obj = _add(session, table, who, row)
                 counts.added += 1
@@ -769,6 +867,10 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
                     (s.uid, h) for s, h in row.refs["_shoes"]
                 ]:
                     differ.append("shoes")
+                if table is DAYS and _day_factor_refs(obj) != sorted(
+                    (f.uid, v) for f, v in row.refs["_factors"]
+                ):
+                    differ.append("factors")
                 if not differ:
                     counts.skipped += 1
                 else:
@@ -794,12 +896,19 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
             if table is SHOES:
                 shoe_by_ref.setdefault("name:" + obj.name.casefold(), obj)
                 shoe_by_ref.setdefault(obj.uid, obj)
+            if table is FACTORS:
+                if row.uid:
+                    factor_by_ref[row.uid] = obj
+                factor_by_ref.setdefault(obj.uid, obj)
+                factor_by_ref.setdefault("name:" + obj.name.casefold(), obj)
             if table is MEDICATIONS:
                 med_by_ref.setdefault(obj.uid, obj)
                 med_by_ref.setdefault("name:" + obj.name.casefold(), obj)
-        if table in (SHOES, MEDICATIONS):
+        if table in (SHOES, FACTORS, MEDICATIONS):
             for obj in existing:
-                refs = shoe_by_ref if table is SHOES else med_by_ref
+                refs = {SHOES.key: shoe_by_ref, FACTORS.key: factor_by_ref}.get(
+                    table.key, med_by_ref
+                )
                 refs.setdefault(obj.uid, obj)
                 refs.setdefault("name:" + obj.name.casefold(), obj)
         session.flush()
@@ -844,7 +953,10 @@ def _existing(session: Session, table: Table, who: Person) -> list[Any]:
         )
     query = select(model).where(model.person_id == who.id)  # type: ignore[attr-defined]
     if table is DAYS:
-        query = query.options(joinedload(Day.shoes).joinedload(DayShoe.shoe))
+        query = query.options(
+            joinedload(Day.shoes).joinedload(DayShoe.shoe),
+            joinedload(Day.factors).joinedload(DayFactor.factor),
+        )
         return list(session.scalars(query).unique())
     return list(session.scalars(query))
 
@@ -870,6 +982,29 @@ def _resolve_shoes(row: Incoming, refs: dict[str, Shoe]) -> list[tuple[Shoe, Any
         if shoe is None:
             raise BadRows([f"{row.where}: shoes {uid or name!r} are not in the file or the diary"])
         out.append((shoe, hours))
+    return out
+
+
+_KINDS = {"yesno": "yes/no", "number": "a number"}
+
+
+def _day_factor_refs(day: Day) -> list[tuple[str, float]]:
+    return sorted((v.factor.uid, v.value) for v in day.factors)
+
+
+def _resolve_factors(row: Incoming, refs: dict[str, Factor]) -> list[tuple[Factor, float]]:
+    out = []
+    for uid, name, value in row.refs.get("factors", []):
+        found = refs.get(uid) if uid else None
+        if found is None and name:
+            found = refs.get("name:" + name.strip().casefold())
+        if found is None:
+            raise BadRows([f"{row.where}: factor {uid or name!r} is not in the file or the diary"])
+        if found.kind == "yesno" and value not in (0.0, 1.0):
+            raise BadRows(
+                [f"{row.where}: factors: {found.name!r} is yes/no (accepted: 1 for yes, 0 for no)"]
+            )
+        out.append((found, value))
     return out
 
 
@@ -915,6 +1050,10 @@ def _add(session: Session, table: Table, who: Person, row: Incoming) -> Any:
             DayShoe(id=_next_id(session, DayShoe), shoe_id=shoe.id, hours=hours)
             for shoe, hours in row.refs["_shoes"]
         ]
+        obj.factors = [
+            DayFactor(id=_next_id(session, DayFactor), factor_id=f.id, value=value)
+            for f, value in row.refs["_factors"]
+        ]
     session.add(obj)
     return obj
 
@@ -930,6 +1069,13 @@ def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
             session.flush()
             obj.shoes.extend(
                 DayShoe(id=_next_id(session, DayShoe), shoe_id=i, hours=h) for i, h in wanted
+            )
+        values = sorted((f.id, value) for f, value in row.refs["_factors"])
+        if sorted((v.factor_id, v.value) for v in obj.factors) != values:
+            obj.factors.clear()
+            session.flush()
+            obj.factors.extend(
+                DayFactor(id=_next_id(session, DayFactor), factor_id=i, value=v) for i, v in values
             )
 
 

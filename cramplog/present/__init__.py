@@ -29,6 +29,7 @@ __all__ = [
     "count",
     "day",
     "duration",
+    "factor_value",
     "fraction",
     "is_unknown",
     "length",
@@ -260,6 +261,16 @@ def age(birth_year: int | None, today: date) -> str:
     if birth_year is None:
         return "Age not recorded."
     return f"Age {today.year - birth_year} (born {birth_year})."
+
+
+def factor_value(value: Any, kind: str, unit: str | None = None, *, missing: str = UNKNOWN) -> str:
+    """A day's value of an own factor: "yes" / "no" for a yes/no factor, else "5.5 h";
+    `missing` when not recorded that day (unknown, never "no")."""
+    if is_unknown(value):
+        return missing
+    if kind == "yesno":
+        return "yes" if float(value) >= 0.5 else "no"
+    return _g(value) + (f" {unit}" if unit else "")
 
 
 # --- the cramp itself ----------------------------------------------------------------------

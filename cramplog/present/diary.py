@@ -60,6 +60,10 @@ def day_line(d: Day, units: str = "metric") -> str:
         parts.append(f"sitting {d.sitting_hours:g} h")
     if d.steps is not None:
         parts.append(f"{d.steps:,} steps")
+    for row in d.factors:  # own factors recorded that day; one not here is not recorded
+        if row.factor.removed_at is None:
+            shown = present.factor_value(row.value, row.factor.kind, row.factor.unit)
+            parts.append(f"{row.factor.name}: {shown}")
     if d.note:
         parts.append(f"note: {d.note}")
     return present.terminal(", ".join(parts)) if parts else "nothing logged"

@@ -18,6 +18,7 @@ from cramplog import present
 from cramplog.report.appendix import chart_pages, episode_pages
 from cramplog.report.clinician import Block, Sources, flag_lines, source_lines, tried_lines
 from cramplog.report.inputs import DASH, Inputs, Written
+from cramplog.report.own_factors import summary_line
 from cramplog.report.page import Column, Page
 from cramplog.report.sections import (
     endpoints,
@@ -76,6 +77,7 @@ def summary_pages(inputs: Inputs, start: date, end: date, insight: dict[str, Any
         analysis.trend(inputs.nightly, end)["sentence"],
         endpoint_rows(inputs.nightly, start, end),
         tried_lines(inputs.nightly, end, insight),
+        summary_line(inputs.nightly, start, end),
     )
     for scale in SUMMARY_SCALES:
         pages = summary_at(inputs, start, end, insight, scale, facts)
@@ -92,6 +94,7 @@ class Facts:
     trend: str
     endpoints: tuple[list[Column], list[list[str]]]
     tried: list[Block]
+    own_factors: str | None = None  # one line on the person's own factors, when there are some
 
 
 def summary_at(
@@ -116,6 +119,8 @@ def summary_at(
     sources = Sources()
     who(page, inputs, start, end, sources)
     endpoint_table(page, *facts.endpoints)
+    if facts.own_factors:
+        page.text(facts.own_factors, size=7.2, color=DARK)
     page.heading("Trend")
     page.text(present.plain_words(facts.trend))
     if not episode_count(nightly, start, end):

@@ -91,7 +91,9 @@ def tried_lines(nightly: Nightly, end: date, insight: dict[str, Any]) -> list[Bl
     wanted += [
         n
         for (n, lag), f in by_name.items()
-        if lag == 0 and n.startswith("shoes:") and charts.is_finding(f, nightly.settings)
+        if lag == 0
+        and n.startswith(("shoes:", "factor:"))  # a pair, or an own factor, that stands out
+        and charts.is_finding(f, nightly.settings)
     ]
     # A pair of shoes worn on exactly the days of "tight shoes" is the same comparison: say
     # it once, naming both.

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from cramplog import present
 from cramplog.report.inputs import DASH, TREND_WEEKS, Inputs, Written
 from cramplog.report.nights import night_table
+from cramplog.report.own_factors import week_table
 from cramplog.report.page import Column, Page
 from cramplog.report.sections import (
     endpoints,
@@ -56,6 +57,7 @@ def _weekly(inputs: Inputs, monday: date, path: Path) -> Written:
     _week_numbers(page, nightly, monday, first)
     flag_section(page, inputs.check, sunday)
     night_table(pages, inputs, monday)
+    week_table(pages, inputs, monday)  # the person's own factors, when the diary has some
     _trend_section(pages, inputs, monday, first)
     factors = analysis.insights(nightly, None, sunday)["factors"]
     page = next_page(pages, inputs, need=1.6)
