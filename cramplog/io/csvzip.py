@@ -25,6 +25,7 @@ from cramplog.io.portable import (
     EPISODES,
     FORMAT_VERSION,
     TABLES,
+    TRIALS,
     Parsed,
     parse_document,
 )
@@ -52,8 +53,10 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return ",".join(value)
+    if isinstance(value, list):  # words; a trial's arms and changes are JSON
+        if all(isinstance(v, str) for v in value):
+            return ",".join(value)
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     if isinstance(value, float):
@@ -85,9 +88,13 @@ def write_zip(doc: dict[str, Any], target: Path) -> None:
             columns.append("deleted")
         if table is DOSES:
             columns[1:1] = DOSE_EXTRA
+        if table is TRIALS:
+            columns.insert(1, "factor_uid")
         rows = []
         med_names = {m["uid"]: m["name"] for m in doc["medications"]}
         for row in doc[table.key]:
+            if table is TRIALS:
+                row = {**row, "factor_uid": row["factor"]}
             if table is DOSES:
                 row = {
                     **row,
@@ -212,6 +219,8 @@ def read_zip(path: Path) -> Parsed:
         for line, row in rows:
             if table is DOSES:
                 row["medication"] = row.pop("medication_uid", "")
+            if table is TRIALS:
+                row["factor"] = row.pop("factor_uid", "")
             if table is DAYS:
                 row["shoes"] = []  # filled from day_shoes.csv
                 row["factors"] = []  # and from day_factors.csv

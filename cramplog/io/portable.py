@@ -47,6 +47,7 @@ from cramplog.models import (
     PersonCondition,
     Setting,
     Shoe,
+    Trial,
     new_uid,
 )
 from cramplog.text import NAME_MAX, NOTE_MAX
@@ -75,7 +76,7 @@ class Field:
     """A column of a table as it appears in the file, with the rule for reading it back."""
 
     name: str
-    kind: str  # str, int, float, bool, date, instant, local, zone, list, json
+    kind: str  # str, int, float, bool, date, instant, local, zone, list, json, jsonlist
     required: bool = False
     choices: tuple[str, ...] = ()
     lo: float = 0
@@ -217,8 +218,27 @@ FACTORS = Table(
     natural=("name",),
     unique_natural=True,
 )
+# A self-trial: its schedule as drawn (seed and arms), of an own yes/no factor (`factor`, its
+# uid) or of a built-in habit (`builtin`, e.g. "stretched").
+TRIALS = Table(
+    "trials",
+    Trial,
+    (
+        _f("builtin", "str", limit=40),
+        _f("start", "date", required=True),
+        _f("pairs", "int", lo=1, hi=16, required=True),
+        _f("period_days", "int", lo=1, hi=56, required=True),
+        _f("washout_days", "int", hi=55, default=0),
+        _f("seed", "int", hi=2**31 - 1, required=True),
+        _f("arms", "jsonlist", required=True),
+        _f("changes", "jsonlist"),
+        _f("created_at", "instant"),
+        _f("ended_at", "instant"),
+    ),
+    natural=("start",),
+)
 # In the order an import writes them: parents before the rows that point at them.
-TABLES = (SHOES, FACTORS, MEDICATIONS, ALIASES, EPISODES, NIGHTS, DAYS, DOSES)
+TABLES = (SHOES, FACTORS, MEDICATIONS, ALIASES, EPISODES, NIGHTS, DAYS, DOSES, TRIALS)
 
 
 def _check_zone(name: str) -> str:
@@ -313,6 +333,14 @@ def parse_value(f: Field, raw: Any) -> Any:
         ):
             raise Bad(f"{f.name}: {raw!r} is not a set of field: source pairs")
         return value
+    if f.kind == "jsonlist":
+        try:
+            value = json.loads(raw) if text else raw
+        except ValueError:
+            value = None
+        if not isinstance(value, list):
+            raise Bad(f"{f.name}: {raw!r} is not a list")
+        return value
     raise AssertionError(f.kind)
 
 
@@ -336,7 +364,7 @@ def _get(f: Field, obj: Any) -> Any:
     value = getattr(obj, f.name)
     if f.kind == "list":
         return None if value is None else [s for s in value.split(",") if s]
-    if f.kind == "json":
+    if f.kind in ("json", "jsonlist"):
         return None if not value else json.loads(value)
     return value
 
@@ -344,7 +372,7 @@ def _get(f: Field, obj: Any) -> Any:
 def _set(f: Field, obj: Any, value: Any) -> None:
     if f.kind == "list":
         value = None if value is None else ",".join(value)
-    elif f.kind == "json":
+    elif f.kind in ("json", "jsonlist"):
         value = None if value is None else json.dumps(value, sort_keys=True)
     setattr(obj, f.name, value)
 
@@ -455,6 +483,13 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
         row["medication"] = med_uid[dose.medication_id]
         row["medicine"] = med_name[dose.medication_id]  # for a reader; the uid is what counts
         doc["doses"].append(row)
+    doc["trials"] = []
+    for trial in session.scalars(
+        select(Trial).where(Trial.person_id == pid).order_by(Trial.start, Trial.id)
+    ):
+        row = _row(TRIALS, trial)
+        row["factor"] = own_by_id[trial.factor_id].uid if trial.factor_id in own_by_id else None
+        doc["trials"].append(row)
     return doc
 
 
@@ -542,6 +577,18 @@ def parse_document(doc: Any, *, where: Callable[[str, int], str] = _where_json) 
                 row.refs["factors"] = _day_factors(raw.get("factors") or [], here, errors)
             if table is FACTORS and not _factor_ok(row, here, errors):
                 continue
+            if table is TRIALS:
+                row.refs["factor"] = raw.get("factor") or None
+                if not row.refs["factor"] and not row.values.get("builtin"):
+                    errors.append(f"{here}: a trial needs its factor (a uid) or a builtin habit")
+                    continue
+                orders = (["on", "off"], ["off", "on"])
+                arms = row.values["arms"]
+                if len(arms) != row.values["pairs"] or any(a not in orders for a in arms):
+                    errors.append(
+                        f'{here}: arms must be one ["on", "off"] or ["off", "on"] per pair'
+                    )
+                    continue
             if table is DOSES:
                 row.refs["medication"] = raw.get("medication") or None
                 row.refs["medicine"] = raw.get("medicine") or None
@@ -840,6 +887,8 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
                 med = _resolve_med(row, med_by_ref)
                 row.refs["medication"] = med.uid
                 row.refs["_med"] = med
+            if table is TRIALS:
+                row.refs["_factor"] = _resolve_trial_factor(row, factor_by_ref)
             if table is DAYS:
                 row.refs["_shoes"] = _resolve_shoes(row, shoe_by_ref)
                 row.refs["_factors"] = _resolve_factors(row, factor_by_ref)
@@ -1008,6 +1057,18 @@ def _resolve_factors(row: Incoming, refs: dict[str, Factor]) -> list[tuple[Facto
     return out
 
 
+def _resolve_trial_factor(row: Incoming, refs: dict[str, Factor]) -> Factor | None:
+    uid = row.refs.get("factor")
+    if not uid:
+        return None
+    found = refs.get(uid)
+    if found is None:
+        raise BadRows([f"{row.where}: factor {uid!r} is not in the file or the diary"])
+    if found.kind != "yesno":
+        raise BadRows([f"{row.where}: a trial's factor must be yes/no, and {found.name!r} is not"])
+    return found
+
+
 def _resolve_med(row: Incoming, refs: dict[str, Medication]) -> Medication:
     uid, name = row.refs.get("medication"), row.refs.get("medicine")
     med = refs.get(uid) if uid else None
@@ -1045,6 +1106,9 @@ def _add(session: Session, table: Table, who: Person, row: Incoming) -> Any:
         obj.medication_id = row.refs["_med"].id
     else:
         obj.person_id = who.id
+    if table is TRIALS:
+        factor = row.refs["_factor"]
+        obj.factor_id = factor.id if factor is not None else None
     if table is DAYS:
         obj.shoes = [
             DayShoe(id=_next_id(session, DayShoe), shoe_id=shoe.id, hours=hours)
@@ -1060,6 +1124,9 @@ def _add(session: Session, table: Table, who: Person, row: Incoming) -> Any:
 
 def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
     _fill(table, obj, row)
+    if table is TRIALS:
+        factor = row.refs["_factor"]
+        obj.factor_id = factor.id if factor is not None else None
     if table is DOSES:
         obj.medication_id = row.refs["_med"].id
     if table is DAYS:
