@@ -11,6 +11,7 @@ file handling or pure functions that do not touch the database.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -123,3 +124,12 @@ def row_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def export_json(cli, db: Path, out: Path) -> dict:
+    """The diary's JSON export as a dict, without the time it was made."""
+    r = cli("--db", str(db), "export", "-o", str(out))
+    assert r.exit_code == 0, r.output + r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data.pop("exported_at")
+    return data

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import row_counts
+from conftest import export_json, row_counts
 from sqlalchemy import select
 
 from cramplog.models import Day, DayFactor, Factor
@@ -444,14 +444,6 @@ def with_factors(cli, db_path: Path) -> Path:
     cli("factor", "remove", "heat pad")  # removed: kept, with its day, through the export
     cli("log", "5", "--at", "2026-11-21 03:00")
     return db_path
-
-
-def export_json(cli, db: Path, out: Path) -> dict:
-    r = cli("--db", str(db), "export", "-o", str(out))
-    assert r.exit_code == 0, r.output + r.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data.pop("exported_at")
-    return data
 
 
 def test_export_carries_factors_and_their_values(cli, with_factors: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import row_counts
+from conftest import export_json, row_counts
 
 FORMULA_NOTE = '=HYPERLINK("http://example.com","click")'
 NEGATIVE_NOTE = "-5 degrees outside, feet cold"
@@ -71,14 +71,6 @@ def full(cli, db_path: Path) -> Path:
         conn.execute("UPDATE person SET cramps_since = '2026-03-01'")
         conn.commit()
     return db_path
-
-
-def export_json(cli, db: Path, out: Path) -> dict:
-    r = cli("--db", str(db), "export", "-o", str(out))
-    assert r.exit_code == 0, r.output + r.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data.pop("exported_at")
-    return data
 
 
 def test_export_import_export_is_the_same_diary(cli, full: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import row_counts
+from conftest import export_json, row_counts
 
 
 @pytest.fixture
@@ -47,14 +47,6 @@ def with_trials(cli, db_path: Path) -> Path:
     cli("log", "6", "--at", "2026-11-11 03:00")
     assert cli("trial", "end", "--reason", "started a new medicine").exit_code == 0
     return db_path
-
-
-def export_json(cli, db: Path, out: Path) -> dict:
-    r = cli("--db", str(db), "export", "-o", str(out))
-    assert r.exit_code == 0, r.output + r.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data.pop("exported_at")
-    return data
 
 
 @pytest.mark.parametrize("kind", ["json", "csv"])

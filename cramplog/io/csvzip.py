@@ -245,42 +245,40 @@ def read_zip(path: Path) -> Parsed:
 def _attach_day_shoes(
     doc: dict[str, Any], rows: list[tuple[int, dict[str, str]]], errors: list[str]
 ) -> None:
-    by_uid = {d.get("uid"): d for d in doc["days"] if d.get("uid")}
-    by_date = {d.get("date"): d for d in doc["days"]}
-    for line, row in rows:
-        day = by_uid.get(row.get("day_uid")) or by_date.get(row.get("date"))
-        if day is None:
-            errors.append(
-                f"day_shoes.csv line {line}: no day {row.get('day_uid') or row.get('date')!r} "
-                "in days.csv (add the day there, or give its date)"
-            )
-            continue
-        day["shoes"].append(
-            {
-                "shoe": row.get("shoe_uid") or None,
-                "name": row.get("shoe") or None,
-                "hours": row.get("hours"),
-            }
-        )
+    _attach_to_days(doc, rows, errors, "day_shoes.csv", "shoes", ("shoe", "hours"))
 
 
 def _attach_day_factors(
     doc: dict[str, Any], rows: list[tuple[int, dict[str, str]]], errors: list[str]
 ) -> None:
+    _attach_to_days(doc, rows, errors, "day_factors.csv", "factors", ("factor", "value"))
+
+
+def _attach_to_days(
+    doc: dict[str, Any],
+    rows: list[tuple[int, dict[str, str]]],
+    errors: list[str],
+    member: str,
+    key: str,
+    columns: tuple[str, str],
+) -> None:
+    """Put each row of a day's list (`day_shoes.csv`: shoe and hours; `day_factors.csv`:
+    factor and value) under its day in days.csv, found by uid or else by date."""
+    thing, amount = columns
     by_uid = {d.get("uid"): d for d in doc["days"] if d.get("uid")}
     by_date = {d.get("date"): d for d in doc["days"]}
     for line, row in rows:
         day = by_uid.get(row.get("day_uid")) or by_date.get(row.get("date"))
         if day is None:
             errors.append(
-                f"day_factors.csv line {line}: no day {row.get('day_uid') or row.get('date')!r} "
+                f"{member} line {line}: no day {row.get('day_uid') or row.get('date')!r} "
                 "in days.csv (add the day there, or give its date)"
             )
             continue
-        day["factors"].append(
+        day[key].append(
             {
-                "factor": row.get("factor_uid") or None,
-                "name": row.get("factor") or None,
-                "value": row.get("value"),
+                thing: row.get(f"{thing}_uid") or None,
+                "name": row.get(thing) or None,
+                amount: row.get(amount),
             }
         )
