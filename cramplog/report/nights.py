@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from cramplog.frame import Nightly
 
 from cramplog import present
-from cramplog.report.inputs import DASH, Inputs
+from cramplog.report.inputs import Inputs
 from cramplog.report.page import Column, Page
 from cramplog.report.sections import next_page
 
@@ -77,9 +77,10 @@ def _night_row(nightly: Nightly, night: date) -> list[str]:
     return [
         present.short_day(night),
         str(count),
-        present.severity(row["max_severity"], missing=DASH),
-        present.duration(row["max_minutes"], missing=DASH),
-        DASH if present.is_unknown(first) else present.clock(float(first)),
+        # "?" as in every other cell of this table, whose note says "? = not recorded"
+        present.severity(row["max_severity"], missing="?"),
+        present.duration(row["max_minutes"], missing="?"),
+        "?" if present.is_unknown(first) else present.clock(float(first)),
         where(cramps),
         night_woke(cramps),
         *factors,
