@@ -391,11 +391,15 @@ def test_week_sentence_on_an_empty_week_says_nothing_was_logged() -> None:
         return {"cramp_nights": k, "nights_observed": n}
 
     assert _week_sentence(e(0, 0), e(2, 7), e(5, 20), 4) == (
-        "No nights were logged this week. Cramps came on 2 of 7 logged nights (29%) the week "
+        "No nights were logged this week; cramps came on 2 of 7 logged nights (29%) the week "
         "before and 5 of 20 logged nights (25%) in the 4 weeks before this one."
     )
     assert _week_sentence(e(0, 0), e(0, 0), e(0, 0), 1) == (
-        "No nights were logged this week, and no nights logged the week before."
+        "No nights were logged this week or the week before."
+    )
+    assert _week_sentence(e(0, 0), e(0, 0), e(1, 4), 4) == (
+        "No nights were logged this week or the week before; cramps came on 1 of 4 logged "
+        "nights (25%) in the 4 weeks before this one."
     )
     assert _week_sentence(e(0, 0), e(0, 0), e(0, 0), 0) == (
         "No nights were logged this week, the diary's first."

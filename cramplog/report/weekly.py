@@ -184,9 +184,12 @@ def _week_sentence(
     if not this["nights_observed"]:
         if weeks == 0:
             return "No nights were logged this week, the diary's first."
-        if not any(e["nights_observed"] for e, _ in earlier):
-            return f"No nights were logged this week, and {compared}."
-        return f"No nights were logged this week. Cramps came on {compared}."
+        # "Cramps came on no nights logged..." would read as cramp-free: say the empty
+        # periods apart from the ones with nights.
+        empty = [when for e, when in earlier if not e["nights_observed"]]
+        logged = [part(e, when) for e, when in earlier if e["nights_observed"]]
+        text = "No nights were logged this week" + "".join(f" or {w}" for w in empty)
+        return text + (f"; cramps came on {' and '.join(logged)}." if logged else ".")
     head = f"Cramps came on {part(this, 'this week')}"
     if weeks == 0:
         return head + "; the diary began this week."
