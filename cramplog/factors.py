@@ -25,8 +25,6 @@ from cramplog.models import Day, DayFactor, Factor, utcnow
 
 NAME_MAX = 60  # the `factor.name` column
 UNIT_MAX = 20  # the `factor.unit` column
-YES_WORDS = ("yes", "y", "true", "1", "on")
-NO_WORDS = ("no", "n", "false", "0", "off")
 YES_NO = "yes or no (y/n, true/false)"
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _VALUE = re.compile(r"([+-]?[0-9.,]+)\s*(.*)")  # a number, then its unit if any
@@ -302,11 +300,9 @@ def parse_value(factor: Factor | Spec, raw: str | None, field: str = "--factor")
     if factor.kind == "yesno":
         if raw is None:
             return 1.0
-        word = raw.strip().casefold()
-        if word in YES_WORDS:
-            return 1.0
-        if word in NO_WORDS:
-            return 0.0
+        answer = words.yes_or_no(raw)
+        if answer is not None:
+            return 1.0 if answer else 0.0
         raise InputError(
             field, f"{raw.strip()!r} is not yes or no for {factor.name!r}", _example(factor)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cramplog import words
 from cramplog.errors import InputError
 
 ML_PER_US_FL_OZ = 29.5735
@@ -104,9 +105,6 @@ def parse_count(text: str | int, field: str, most: int = 50) -> int:
     return value
 
 
-_NUMBER_WORDS = dict(
-    zero=0, one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10
-)
 SEVERITY_FORMS = "a whole number 0-10, such as 6, six or 6/10"
 
 
@@ -116,8 +114,8 @@ def parse_severity(text: str | int | None, field: str = "severity") -> int | Non
         return None
     low = " ".join(str(text).strip().lower().split())
     low = re.sub(r"\s*(/|out of)\s*10$", "", low)
-    if low in _NUMBER_WORDS:
-        return _NUMBER_WORDS[low]
+    if low in words.NUMBER_WORDS:
+        return words.NUMBER_WORDS[low]
     try:
         value = int(low)
     except ValueError:

@@ -282,3 +282,22 @@ def activity(text: str) -> str:
         return _ACTIVITY_WORDS[key]
     # "walking" and "Walking" are one kind; a word of one's own keeps its spelling otherwise.
     return key
+
+
+# --- yes and no, and small numbers, as people answer ----------------------------------------
+
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yes please", "true", "1", "on"})
+NO_WORDS = frozenset({"no", "n", "nope", "nah", "not", "false", "0", "off"})
+NUMBER_WORDS = dict(
+    zero=0, one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10
+)
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a yes word, False for a no word, None for anything else."""
+    low = " ".join(text.casefold().split())
+    if low in YES_WORDS:
+        return True
+    if low in NO_WORDS:
+        return False
+    return None

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cramplog import present
+from cramplog import present, words
 from cramplog.cli import Diary
 from cramplog.errors import InputError
 
@@ -41,16 +41,13 @@ def _ask(question: str, parse: Callable[[str], T], *, needed: str = "") -> T | N
 
 
 def _yes_no(text: str) -> bool:
-    low = text.lower()
-    if low in ("y", "yes", "yep", "yeah", "yes please"):
-        return True
-    if low in ("n", "no", "nope", "nah", "not"):
-        return False
-    raise InputError("answer", f"cannot read {text!r}", "y or n")
+    answer = words.yes_or_no(text)
+    if answer is None:
+        raise InputError("answer", f"cannot read {text!r}", "y or n")
+    return answer
 
 
 _NO_CRAMPS = ("0", "no", "n", "none", "nothing", "no cramps", "zero", "nope", "nah")
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def _cramp_count(text: str) -> int:
@@ -60,8 +57,8 @@ def _cramp_count(text: str) -> int:
     low = " ".join(text.lower().split())
     if low in _NO_CRAMPS:
         return 0
-    if low in _NUMBER_WORDS:
-        return _NUMBER_WORDS[low]
+    if low in words.NUMBER_WORDS:
+        return words.NUMBER_WORDS[low]
     if low in ("y", "yes"):
         raise InputError("cramps", "how many?", "a number such as 1 or 2 (0 or no for none)")
     try:

@@ -285,12 +285,26 @@ def trial_nights(session: Session, trial: Trial, last_night: date) -> list[Trial
     lo, hi = s.start, min(s.end, last_night)
     if hi < lo:
         return []
-    who_id = trial.person_id
+    counts, free = _logged_nights(session, trial.person_id, lo, hi)
+    recorded = _recorded(session, trial, lo, hi)
+    out = []
+    night = lo
+    while night <= hi:
+        episodes = int(counts.get(night, 0))
+        out.append(TrialNight(night, episodes > 0 or night in free, episodes, recorded.get(night)))
+        night += timedelta(days=1)
+    return out
+
+
+def _logged_nights(
+    session: Session, person_id: int, lo: date, hi: date
+) -> tuple[dict[date, int], set[date]]:
+    """Cramps per night (nights with any) and the nights marked cramp-free, lo to hi."""
     counts = dict(
         session.execute(
             select(Episode.night, func.count(Episode.id))
             .where(
-                Episode.person_id == who_id,
+                Episode.person_id == person_id,
                 Episode.deleted_at.is_(None),
                 Episode.night >= lo,
                 Episode.night <= hi,
@@ -301,21 +315,14 @@ def trial_nights(session: Session, trial: Trial, last_night: date) -> list[Trial
     free = set(
         session.scalars(
             select(NightRecord.night).where(
-                NightRecord.person_id == who_id,
+                NightRecord.person_id == person_id,
                 NightRecord.cramp_free.is_(True),
                 NightRecord.night >= lo,
                 NightRecord.night <= hi,
             )
         )
     )
-    recorded = _recorded(session, trial, lo, hi)
-    out = []
-    night = lo
-    while night <= hi:
-        episodes = int(counts.get(night, 0))
-        out.append(TrialNight(night, episodes > 0 or night in free, episodes, recorded.get(night)))
-        night += timedelta(days=1)
-    return out
+    return counts, free
 
 
 def _recorded(session: Session, trial: Trial, lo: date, hi: date) -> dict[date, bool]:
@@ -339,27 +346,6 @@ def base_rate(session: Session, before: date, nights: int = 90) -> tuple[int, in
     if who is None:
         return 0, 0, 0
     lo, hi = before - timedelta(days=nights), before - timedelta(days=1)
-    counts = dict(
-        session.execute(
-            select(Episode.night, func.count(Episode.id))
-            .where(
-                Episode.person_id == who.id,
-                Episode.deleted_at.is_(None),
-                Episode.night >= lo,
-                Episode.night <= hi,
-            )
-            .group_by(Episode.night)
-        ).all()
-    )
-    free = set(
-        session.scalars(
-            select(NightRecord.night).where(
-                NightRecord.person_id == who.id,
-                NightRecord.cramp_free.is_(True),
-                NightRecord.night >= lo,
-                NightRecord.night <= hi,
-            )
-        )
-    )
+    counts, free = _logged_nights(session, who.id, lo, hi)
     observed = len(set(counts) | free)
     return observed, len(counts), int(sum(counts.values()))
