@@ -632,7 +632,7 @@ def factor_label(names: list[str], settings: dict[str, Any] | None = None) -> st
     label = part(primary)
     others = [part(n) for n in rest if n in notes]
     if others:
-        joined = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        joined = present.listing(others)
         nested = "(" in joined or "(" in label
         label += f"; same nights as {joined}" if nested else f" (same nights as {joined})"
     return label + (" the day before" if lagged else "")
@@ -802,7 +802,7 @@ def _same_nights_note(others: list[str], settings: dict[str, Any]) -> str:
     for name in others:
         base, lagged = _split_lag(name)
         nouns.append(_noun(base, settings) + (" the day before" if lagged else ""))
-    joined = ", ".join(nouns[:-1]) + " and " + nouns[-1] if len(nouns) > 1 else nouns[0]
+    joined = present.listing(nouns)
     return f"The same nights as {joined}, so the diary cannot tell which of them matters."
 
 

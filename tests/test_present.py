@@ -113,3 +113,9 @@ def test_a_time_after_midnight_carries_its_morning_weekday() -> None:
     assert present.time_in_night(datetime(2026, 11, 20, 22, 40), night) == "22:40"
     assert present.time_in_night(datetime(2026, 11, 21, 3, 10), night) == "Sat 03:10"
     assert present.time_in_night(None, night) == present.DASH
+
+
+def test_a_listing_reads_as_a_sentence() -> None:
+    assert present.listing(["heels"]) == "heels"
+    assert present.listing(["heels", "boots"]) == "heels and boots"
+    assert present.listing(["a", "b", "c"]) == "a, b and c"

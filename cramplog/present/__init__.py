@@ -33,6 +33,7 @@ __all__ = [
     "fraction",
     "is_unknown",
     "length",
+    "listing",
     "number",
     "p_value",
     "percent",
@@ -87,6 +88,11 @@ def number(value: Any, digits: int = 1, *, missing: str = DASH) -> str:
 def _g(value: Any) -> str:
     """A whole number without ".0", else up to 6 significant figures: 2, 2.5, 0.333333."""
     return f"{float(value):g}"
+
+
+def listing(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
