@@ -142,14 +142,9 @@ def insight_section(page: Page, nightly: Nightly, end: date, factors: list[dict[
     page.text(analysis.NOTE, size=7.2, color=DARK, after=0.06)
 
 
-def endpoints(nightly: Nightly, lo: date, hi: date) -> dict[str, Any]:
-    """analysis.endpoints, with `woke_cramp_nights_known`: the cramp nights whose waking is
-    known (a cramp that woke the person, or every cramp's answer given; the frame's
-    `woke_known`, so the reports and `stats` count the same nights). The reports say
-    "not recorded" when none is, whatever the cramp-free nights say."""
-    e = dict(analysis.endpoints(nightly, lo, hi))
-    e["woke_cramp_nights_known"] = e["woke_known_nights"]
-    return e
+# The reports' endpoints are the analysis's own: `woke_known_nights` is the frame's count of
+# cramp nights whose waking is known, so the reports and `stats` count the same nights.
+endpoints = analysis.endpoints
 
 
 def enough_nights(e: dict[str, Any], settings: dict[str, Any]) -> bool:
@@ -171,7 +166,7 @@ def woke_cell(e: dict[str, Any], *, share: bool = False) -> str:
     """Nights woken by cramps: "2", "2 (33%)", "1 of 2 known" (waking not recorded on every
     cramp night), or "not recorded" when no cramp night's waking is known (never 0)."""
     woke, cramp_nights = e["woke_nights"], e["cramp_nights"]
-    known = e.get("woke_cramp_nights_known", cramp_nights)
+    known = e.get("woke_known_nights", cramp_nights)
     if present.is_unknown(woke) or (cramp_nights and not known):
         return present.UNKNOWN
     if known < cramp_nights:
