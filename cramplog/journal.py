@@ -23,12 +23,19 @@ _UNTRACKED = {"change", "change_row"}
 
 def track(session: Session, summary: str) -> Change:
     """Start journaling this session's writes under one undoable change."""
-    change = Change(summary=summary)
-    session.add(change)
+    # Added to the session only at commit, once it is known whose change it is: a database
+    # whose row policies check person_id (cramplog.access) refuses a change row without it.
+    change = Change(summary=summary, at=utcnow())
     session.info["journal"] = {"change": change, "rows": {}}
     event.listen(session, "after_flush", _after_flush)
     event.listen(session, "before_commit", _before_commit)
     return change
+
+
+def diary_wide(session: Session) -> None:
+    """Journal this command's change as the diary's, not the chosen person's: it is undone by
+    whoever undoes next, and never by a participant's own connection (cramplog.access)."""
+    session.info["diary_wide"] = True
 
 
 def describe(session: Session, summary: str) -> None:
@@ -92,15 +99,15 @@ def _before_commit(session: Session) -> None:
     session.flush()
     session.info.pop("journal")
     change: Change = journal["change"]
-    # Whose entries the change wrote, when the command chose a person (cramplog.people).
-    change.person_id = session.info.get("person_id")
+    # Whose entries the change wrote, when the command chose a person (cramplog.people);
+    # a command that changes the diary as a whole says so with diary_wide().
+    if not session.info.get("diary_wide"):
+        change.person_id = session.info.get("person_id")
     session.info["journal_rows"] = len(journal["rows"])
     if not journal["rows"]:
-        if change in session.new:
-            session.expunge(change)
-        else:
-            session.delete(change)
         return
+    session.add(change)
+    session.flush()
     # One executemany for all of them (an import journals thousands of rows); ORM objects would
     # each ask SQLite for their key back, a statement per row.
     session.execute(

@@ -151,7 +151,7 @@ class Diary:
         with session_scope(self.engine) as session:
             people.scope(session, self.person)
             yield session
-            self._name_the_person(session)
+            self.name_the_person(session)
 
     @contextmanager
     def writing(self, summary: str) -> Iterator[Session]:
@@ -163,10 +163,10 @@ class Diary:
             people.scope(session, self.person)
             journal.track(session, summary)
             yield session
-            self._name_the_person(session)
+            self.name_the_person(session)
         self.changed = bool(session.info.get("journal_rows"))
 
-    def _name_the_person(self, session: Session) -> None:
+    def name_the_person(self, session: Session) -> None:
         """In a diary of several people, say once whose entries a command read or wrote (on
         stderr, so that --json output stays JSON)."""
         from cramplog import people

@@ -688,6 +688,7 @@ def undo(diary: Diary) -> None:
     with session_scope(diary.engine, write=True) as session:
         people.scope(session, diary.person)  # one person's undo never takes back another's
         change = journal.undo(session)
+        diary.name_the_person(session)
         summary = change.summary if change else None
         when = change.at if change else None
     if summary is None:

@@ -411,7 +411,8 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
     doc["settings"] = dict(
         session.execute(
             select(Setting.key, Setting.value)
-            .where(Setting.key != people.DEFAULT_KEY)  # a person of this file, not the next
+            # Whose a role and the default person are belong to this diary, not the next.
+            .where(Setting.key != people.DEFAULT_KEY, Setting.key.not_like("role:%"))
             .order_by(Setting.key)
         ).all()
     )
@@ -1271,7 +1272,7 @@ def _merge_settings(
     counts = summary.counts.setdefault("settings", Counts())
     stored = {s.key: s for s in session.scalars(select(Setting))}
     for key, value in settings.items():
-        if key == people.DEFAULT_KEY:
+        if key == people.DEFAULT_KEY or key.startswith("role:"):
             continue
         row = stored.get(key)
         if row is None:
