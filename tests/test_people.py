@@ -257,3 +257,17 @@ def test_remind_check_names_who_has_not_logged_last_night(cli) -> None:
     ok(cli("person", "add", "Bo"))
     ok(cli("person", "default", "Bo"))
     assert cli("remind", "check").exit_code == 1  # the default, Bo, has not logged
+
+
+@pytest.mark.both_engines
+def test_the_check_in_greets_the_chosen_person_and_refuses_before_any_question(cli) -> None:
+    two_people(cli)
+    r = cli("log", "--guided", input="0\n")
+    refused(r, "--person", "Anna")
+    assert "Cramps last night" not in r.output  # nothing asked that would then be lost
+    answers = "0\n" + "\n" * 12
+    r = cli("--person", "Frank", "log", "--guided", input=answers)
+    assert r.exit_code == 0, r.output
+    assert "Good morning, Frank Miller. Last night: Sun 22 Nov 2026." in r.output
+    assert listed(cli, "Frank")["cramp_free_nights"] == ["2026-11-19", "2026-11-22"]
+    assert listed(cli, "Anna")["cramp_free_nights"] == ["2026-11-21"]
