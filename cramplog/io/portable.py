@@ -45,6 +45,7 @@ from cramplog.models import (
     NightRecord,
     Person,
     PersonCondition,
+    PersonSetting,
     Setting,
     Shoe,
     Trial,
@@ -416,6 +417,12 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
             .order_by(Setting.key)
         ).all()
     )
+    if who is not None:
+        # The settings as this person has them: their own values travel with them.
+        own = session.execute(
+            select(PersonSetting.key, PersonSetting.value).where(PersonSetting.person_id == pid)
+        )
+        doc["settings"] = dict(sorted({**doc["settings"], **dict(own.all())}.items()))
     shoes = list(session.scalars(select(Shoe).where(Shoe.person_id == pid).order_by(Shoe.id)))
     shoe_uid = {s.id: s.uid for s in shoes}
     doc["shoes"] = [_row(SHOES, s) for s in shoes]
@@ -1156,6 +1163,12 @@ def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
 def _check_not_someone_else(session: Session, uid: str, who: Person | None) -> None:
     """An export of one person goes back into that person, never into another of the diary."""
     owner = session.scalars(select(Person).where(Person.uid == uid)).first()
+    if owner is not None and owner.removed_at is not None:
+        raise InputError(
+            "FILE",
+            f"this file is the diary of {owner.name}, who was removed from this diary",
+            f"bring them back first: cramplog person restore {owner.name!r}",
+        )
     if owner is not None and (who is None or owner.id != who.id):
         raise InputError(
             "FILE",
