@@ -119,6 +119,9 @@ def grant(session: Session, role: str, who: Person) -> None:
     session.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_schema(session)} TO {name}"))
     if taken is None:
         session.add(Setting(key=ROLE_KEY + name, value=who.uid))
+    # What the study did for this person so far (adding them, entries it typed in) is the
+    # study's to undo: the participant's `undo` starts with their own first change.
+    session.execute(text("UPDATE change SET person_id = NULL WHERE person_id = :p"), {"p": who.id})
 
 
 def _schema(session: Session) -> str:

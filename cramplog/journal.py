@@ -224,10 +224,13 @@ def _refuse_when_a_later_change_touched_the_same_rows(session: Session, change: 
         return
     who = session.get(Person, found.person_id) if found.person_id is not None else None
     whose = f"{who.name}'s" if who is not None else "the diary's"
+    from cramplog import present
+
     local = found.at.astimezone()
+    when = f"{present.short_day(local)} {local:%H:%M}"
     raise InputError(
         "undo",
-        f"a later change, {whose} {found.summary!r} (from {local:%d %b %H:%M}), touched the "
+        f"a later change, {whose} {found.summary!r} (from {when}), touched the "
         "same entry, so this one cannot be taken back without overwriting it",
         "undo that change first"
         + (f": cramplog --person {who.name!r} undo" if who is not None else ""),

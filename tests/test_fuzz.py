@@ -53,6 +53,9 @@ EXIT_1 = (
 EXIT_1_COMMANDS = {
     ("check",): "--exit-code: status 1 when any flag trips, as documented in its --help",
     ("remind", "check"): "status 1 when last night is not logged, as documented in its --help",
+    # An existing file that is not a diary (../../etc/passwd from a folder two deep) is an
+    # unusable diary file: status 1, one line, as for any diary file cramplog cannot use.
+    ("backup", "restore"): "status 1 for a file that is not a cramplog diary",
 }
 
 HUGE = ["9223372036854775808", "99999999999999999999999", "1" + "0" * 400, "1e400", "-1e400"]

@@ -64,6 +64,8 @@ class Checked(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
             text.check_utf8(self.field, value)
+            if "\x00" in value:  # no file name or word holds one; os.stat would raise
+                raise InputError(self.field, "contains a NUL character", "text without it")
             if self.empty is not None and not value.strip():
                 raise InputError(self.field, "is empty", self.empty)
             text.check_text(self.field, value, self.limit, empty_ok=True)
