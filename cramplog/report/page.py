@@ -58,16 +58,21 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Greedy word wrap of `text` into lines at most `width` inches wide."""
+    # Widths add up (kerning is ignored), so each word is measured once, not the whole line
+    # again for every word added to it: a page of paragraphs was 200,000 character look-ups.
+    space = text_width(" ", size, bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and text_width(candidate, size, bold) > width:
+            needed = text_width(word, size, bold)
+            if line and used + space + needed > width:
                 lines.append(line)
-                line = word
+                line, used = word, needed
+            elif line:
+                line, used = f"{line} {word}", used + space + needed
             else:
-                line = candidate
+                line, used = word, needed
         lines.append(line)
     return lines
 
