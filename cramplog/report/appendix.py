@@ -16,9 +16,9 @@ from cramplog.report.page import Column, Page
 def chart_pages(
     inputs: Inputs, start: date, end: date, factors: list[dict[str, Any]]
 ) -> list[Page]:
-    """Two charts to a page; a tall forest plot gets a page of its own. A calendar of more
-    than about a year is too tall for the room under the trend: it gets a page of its own, and
-    the severity chart moves up under the trend, so the charts still take three pages."""
+    """Two charts to a page; a tall forest plot gets a page of its own. A calendar too tall
+    for the room under the trend (more than about six years, in two columns of months) gets a
+    page of its own, and the severity chart moves up under the trend to fill that room."""
     nightly = inputs.nightly
     first = Page(inputs.paper)
     first.title("Charts", f"{present.day(start)} to {present.day(end)}")
