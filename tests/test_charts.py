@@ -6,6 +6,7 @@ uses it too. The clock is pinned by conftest to Monday 23 Nov 2026, 08:00 Europe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -16,9 +17,11 @@ import numpy as np
 import pytest
 from click.testing import Result
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.path import Path as MplPath
 
 from cramplog import charts
 from cramplog import diary as ops
+from cramplog.charts.textlines import TextLines
 from cramplog.config import database_url
 from cramplog.db import open_engine, session_scope
 from cramplog.frame import Nightly, build
@@ -144,6 +147,37 @@ def axes_with_ylabel(fig: Figure | SubFigure, word: str) -> Any:
     return matches[0]
 
 
+def bars_of(ax: Any, label: str) -> list[np.ndarray]:
+    """The corners of each bar of a series drawn by charts' `bars` (one patch whose path is
+    every bar), left to right."""
+    (patch,) = [p for p in ax.patches if p.get_label() == label]
+    return patch.get_path().to_polygons(closed_only=False)
+
+
+def squares_of(ax: Any) -> list[tuple[Any, int]]:
+    """The calendar's squares: for each look (one collection, one path of every square of
+    that look), the collection and how many squares it holds."""
+    return [(c, int(np.sum(c.get_paths()[0].codes == MplPath.CLOSEPOLY))) for c in ax.collections]
+
+
+def placed_texts(ax: Any) -> dict[str, list[str]]:
+    """The calendar's placed labels (TextLines): 'months' beside the rows, 'days' under the
+    columns, 'written' in the squares (the severity numbers)."""
+    found: dict[str, list[str]] = {"months": [], "days": [], "written": []}
+    for artist in ax.get_children():
+        if isinstance(artist, TextLines):
+            lines = artist.get_lines()
+            kind = (
+                "months"
+                if all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in lines)
+                else "days"
+                if artist.get_positions()[:, 1].max() == 0 and lines[0] == "1"
+                else "written"
+            )
+            found[kind] += lines
+    return found
+
+
 # --- registry and empty periods ------------------------------------------------------------
 
 
@@ -185,9 +219,9 @@ def test_cramp_charts_say_so_when_the_nights_were_all_cramp_free(
 def test_trend_draws_each_weeks_cramp_nights_logged_nights_and_cramps(nightly: Nightly) -> None:
     fig = charts.trend(nightly)
     (ax,) = fig.get_axes()
-    bars = {c.get_label(): c for c in ax.collections}  # each series is one collection
+    # each series is one patch whose path holds every bar
     logged, cramp_nights = (
-        [float(p.vertices[:, 1].max()) for p in bars[name].get_paths()]
+        [float(bar[:, 1].max()) for bar in bars_of(ax, name)]
         for name in ("nights logged", "nights with cramps")
     )
     assert logged == [6, 7, 6, 7, 6]  # W43..W47: nights logged of 7
@@ -213,19 +247,39 @@ def test_trend_average_is_per_7_logged_nights(nightly: Nightly) -> None:
 def test_calendar_draws_a_square_per_night_with_severity_written_in(nightly: Nightly) -> None:
     fig = charts.calendar(nightly)
     ax = fig.get_axes()[0]
-    # one collection per kind of night (not logged: hatched; no cramps; cramps), not a patch
-    # per night: one square placed at each night of its kind
-    assert len(ax.collections) == 3
-    assert sum(len(c.get_offsets()) for c in ax.collections) == 35
-    hatched = [c for c in ax.collections if c.get_hatch()]
-    assert [len(c.get_offsets()) for c in hatched] == [len(NOT_LOGGED)]
-    written = sorted(t.get_text() for t in ax.texts)
-    assert written == sorted(["4", "4", "4", "5", "5", "6", "8"])  # worst of each cramp night
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Oct 2026", "Nov 2026"]
-    # darker for worse: the severity-8 night is darker than the severity-4 ones
-    by_label = {t.get_text(): t for t in ax.texts}
-    assert by_label["8"].get_color() == charts.PAPER  # white writing on a dark square
+    # one collection per look of night (not logged: hatched; no cramps; each grey of cramps),
+    # each a single path of all its squares, not a patch per night
+    looks = squares_of(ax)
+    assert sum(n for _, n in looks) == 35
+    hatched = [n for c, n in looks if c.get_hatch()]
+    assert hatched == [len(NOT_LOGGED)]
+    cramp_nights = len({c[0] for c in CRAMPS})
+    assert sum(n for c, n in looks if c.get_edgecolor()[0][0] == 0.0) == cramp_nights
+    placed = placed_texts(ax)
+    assert sorted(placed["written"]) == sorted(["4", "4", "4", "5", "5", "6", "8"])
+    assert len(looks) == 2 + len(set(placed["written"]))  # a path per grey of cramp night
+    assert placed["months"] == ["Oct 2026", "Nov 2026"]
+    assert placed["days"] == ["1", "5", "10", "15", "20", "25", "31"]
+    # darker for worse: the severity-8 night is written white on its dark square
+    white = [a for a in ax.get_children() if isinstance(a, TextLines) and a.get_color() == "1.0"]
+    assert "8" in [line for a in white for line in a.get_lines()]
     assert "day of the month" in ax.get_xlabel()
+    assert "written in" in " ".join(texts(fig))
+
+
+def test_calendar_of_ten_years_sets_months_in_two_columns_on_a_page(nightly: Nightly) -> None:
+    """120 months in one column would be rows 0.05 in tall on a page: two columns of 61
+    months, squares of 0.1 in, every month labelled and no severity written in."""
+    from cramplog.charts.calendar import Layout
+
+    layout = Layout.of(122)
+    assert (layout.columns, layout.rows) == (2, 61)
+    assert 0.09 < layout.cell < 0.11
+    assert charts.calendar_height(date(2016, 11, 23), date(2026, 11, 22)) < 9.0  # one page
+    assert Layout.of(14) == Layout(1, 14) and Layout.of(15) == Layout(2, 8)
+    x, y = layout.place(np.array([0, 60, 61, 121]), np.array([1, 31, 1, 31]))
+    assert list(y) == [0, 60, 0, 60]  # the second column starts again at the top
+    assert list(x) == [1, 31, 1 + 31 + 5, 31 + 31 + 5]
 
 
 def test_time_of_night_counts_cramps_by_clock_time(nightly: Nightly) -> None:

@@ -250,6 +250,44 @@ def appendix_ids(page: str) -> list[int]:
     return [int(n) for n in re.findall(row, page)]
 
 
+def test_appointment_over_years_gives_the_calendar_a_page_of_its_own(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shrunk under the trend, eight years of squares and month labels could not be read: the
+    calendar gets a page of its own in two columns, every month labelled, the severity chart
+    moves up beside the trend, and the trend's axis names years."""
+    monkeypatch.setenv("CRAMPLOG_NOW", "2026-11-23T08:00:00")
+    db = str(tmp_path / "long.db")
+    for night, severity in (("2019-01-05", "5"), ("2022-06-01", "7"), ("2026-11-20", "4")):
+        result = cli("--db", db, "log", severity, "--at", f"{night} 23:30", "--site", "calf")
+        assert result.exit_code == 0, result.output
+    assert cli("--db", db, "none", "--night", "2026-11-21").exit_code == 0
+    pages = pdf_text(
+        make(
+            cli,
+            "--db",
+            db,
+            "report",
+            "appointment",
+            "--weeks",
+            "522",
+            "-o",
+            str(tmp_path / "a.pdf"),
+        )
+    )
+    charts_page = next(i for i, p in enumerate(pages) if "Cramps week by week" in p)
+    assert "Severity and duration" in pages[charts_page]
+    assert "2019" in pages[charts_page] and "2026" in pages[charts_page]  # years as ticks
+    calendar = pages[charts_page + 1]
+    assert "Calendar of nights" in calendar and "Cramps week by week" not in calendar
+    assert "read down each column, then the next" in calendar
+    month = r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d\b"
+    months = re.findall(month, calendar.split("A self-kept diary")[0])  # not the footer's date
+    assert len(months) == len(set(months)) == 12 * 7 + 11  # Jan 2019 to Nov 2026, each once
+    assert "Time of night" in pages[charts_page + 2]
+    assert "Where the cramps" in pages[charts_page + 2]
+
+
 def test_appointment_appendix_continues_across_pages(
     cli: Callable[..., Result], tmp_path: Path
 ) -> None:

@@ -215,7 +215,7 @@ def test_the_packet_names_known_conditions_and_shows_free_text_as_typed() -> Non
 def test_trend_draws_a_partial_week_as_partial_and_leaves_out_its_average(tmp_path: Path) -> None:
     from datetime import date
 
-    from test_charts import nightly_of, write_diary
+    from test_charts import bars_of, nightly_of, write_diary
 
     path = tmp_path / "d.db"
     write_diary(path)  # W43 to W47, 19 Oct to 22 Nov
@@ -224,9 +224,9 @@ def test_trend_draws_a_partial_week_as_partial_and_leaves_out_its_average(tmp_pa
     ax = fig.get_axes()[0]
     widths = sorted(
         {
-            round(float(np.ptp(path.vertices[:, 0])), 3)
-            for c in ax.collections
-            for path in c.get_paths()
+            round(float(np.ptp(bar[:, 0])), 3)
+            for label in ("nights logged", "nights with cramps")
+            for bar in bars_of(ax, label)
         }
     )
     assert widths[0] == round(5.5 / 7, 3) and widths[-1] == 5.5
@@ -237,17 +237,16 @@ def test_trend_draws_a_partial_week_as_partial_and_leaves_out_its_average(tmp_pa
 def test_calendar_starts_at_the_first_logged_night(tmp_path: Path) -> None:
     from datetime import date
 
-    from test_charts import nightly_of, write_diary
+    from test_charts import nightly_of, placed_texts, squares_of, write_diary
 
     path = tmp_path / "d.db"
     write_diary(path)  # first night 19 Oct 2026
     fig = charts.calendar(nightly_of(path), date(2026, 6, 1), date(2026, 11, 22))
     ax = fig.get_axes()[0]
-    months = [t.get_text() for t in ax.get_yticklabels()]
-    assert months == ["Oct 2026", "Nov 2026"]
-    squares = sum(len(c.get_offsets()) for c in ax.collections)
-    assert squares == 35  # 13 nights of October from the 19th, 22 of November
-    assert len(ax.collections) <= 3  # one collection per kind of night, not a patch each
+    assert placed_texts(ax)["months"] == ["Oct 2026", "Nov 2026"]
+    looks = squares_of(ax)
+    assert sum(n for _, n in looks) == 35  # 13 nights of October from the 19th, 22 of November
+    assert len(looks) <= 2 + 11  # one path per look of night (greys 0-10), not a patch each
 
 
 # --- output files ----------------------------------------------------------------------------

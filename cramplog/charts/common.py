@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib import ticker
-from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from cramplog import analysis, present
 
@@ -125,8 +126,9 @@ def episodes_of(nightly: Nightly, lo: date, hi: date) -> pd.DataFrame:
 def date_axis(ax: Axes, lo: date, hi: date, label: str = "night") -> None:
     """Dates on the x axis: a tick every few days, weeks or months depending on the span.
 
-    Ticks show day and month; the year (or years) go in the axis label, so that no tick label
-    needs an offset text that a reader could miss.
+    Ticks show day and month, or the month; the year (or years) go in the axis label, so that
+    no tick label needs an offset text that a reader could miss. Over more than two years the
+    ticks are years.
     """
     days = (hi - lo).days + 1
     if days <= 16:
@@ -136,11 +138,15 @@ def date_axis(ax: Axes, lo: date, hi: date, label: str = "night") -> None:
         weeks = math.ceil(days / 7 / 8)
         locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=weeks)
         short = True
-    else:
+    elif days <= 731:
         locator = mdates.MonthLocator(interval=max(1, math.ceil(days / 30.5 / 9)))
         short = False
+    else:  # years: month names every 14 months would not say which year each one is
+        locator = mdates.YearLocator(base=max(1, math.ceil(days / 365.25 / 10)))
+        short = False
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ticker.FuncFormatter(day_month_tick if short else month_tick))
+    tick = day_month_tick if short else month_tick if days <= 731 else year_tick
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(tick))
     ax.set_xlim(pd.Timestamp(lo) - pd.Timedelta(days=1), pd.Timestamp(hi) + pd.Timedelta(days=1))
     years = f"{lo.year}" if lo.year == hi.year else f"{lo.year}-{hi.year}"
     ax.set_xlabel(f"{label} (date, {years})")
@@ -152,6 +158,10 @@ def day_month_tick(value: float, _pos: int | None = None) -> str:
 
 def month_tick(value: float, _pos: int | None = None) -> str:
     return f"{mdates.num2date(value):%b}"
+
+
+def year_tick(value: float, _pos: int | None = None) -> str:
+    return f"{mdates.num2date(value):%Y}"
 
 
 def clock_time(hours_after_18: float) -> str:
@@ -218,10 +228,11 @@ def bars(
     widths: np.ndarray,
     heights: np.ndarray,
     **style: Any,
-) -> PolyCollection:
-    """Vertical bars from 0 as one collection (a patch per bar costs a draw each: a 10-year
-    trend is 1,000 of them). `lefts` and `widths` in data units (dates as matplotlib day
-    numbers); `style` as for PolyCollection, with `label` for the legend."""
+) -> PathPatch:
+    """Vertical bars from 0 as one patch whose path is every bar (a patch per bar costs a draw
+    each, and so does each bar of a collection: a 10-year trend is 1,000 of them; one path is
+    written to the PDF in compiled code). `lefts` and `widths` in data units (dates as
+    matplotlib day numbers); `style` as for PathPatch, with `label` for the legend."""
     x0 = np.asarray(lefts, float)
     x1 = x0 + np.asarray(widths, float)
     y = np.asarray(heights, float)
@@ -232,9 +243,16 @@ def bars(
             np.stack([x1, zero], 1),
             np.stack([x1, y], 1),
             np.stack([x0, y], 1),
+            np.stack([x0, zero], 1),
         ],
         axis=1,
     )
-    collection = PolyCollection(corners, **style)
-    ax.add_collection(collection)
-    return collection
+    codes = np.tile(
+        np.array([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]), len(y)
+    )
+    vertices = corners.reshape(-1, 2)
+    patch = PathPatch(Path(vertices, codes.astype(Path.code_type)), **style)
+    # add_patch would find the data limits segment by segment in Python; the corners say it.
+    ax.add_artist(patch)
+    ax.update_datalim(vertices)
+    return patch

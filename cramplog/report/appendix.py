@@ -16,18 +16,28 @@ from cramplog.report.page import Column, Page
 def chart_pages(
     inputs: Inputs, start: date, end: date, factors: list[dict[str, Any]]
 ) -> list[Page]:
-    """Two charts to a page; the forest plot gets a page of its own when it is tall."""
+    """Two charts to a page; a tall forest plot gets a page of its own. A calendar too tall
+    for the room under the trend (more than about six years, in two columns of months) gets a
+    page of its own, and the severity chart moves up under the trend to fill that room."""
     nightly = inputs.nightly
     first = Page(inputs.paper)
     first.title("Charts", f"{present.day(start)} to {present.day(end)}")
     first.chart(charts.trend, 3.6, nightly, start, end)
     first.space(0.3)
-    first.chart(charts.calendar, charts.calendar_height(start, end), nightly, start, end)
+    # Shrunk into the room left, a long calendar's squares and month labels could not be read.
+    height = charts.calendar_height(start, end)
     second = Page(inputs.paper)
-    second.chart(charts.severity, 4.8, nightly, start, end)
-    second.space(0.4)
-    second.chart(charts.time_of_night, 3.4, nightly, start, end)
     third = Page(inputs.paper)
+    if height <= first.room():
+        first.chart(charts.calendar, height, nightly, start, end)
+        second.chart(charts.severity, 4.8, nightly, start, end)
+        second.space(0.4)
+        second.chart(charts.time_of_night, 3.4, nightly, start, end)
+    else:
+        first.chart(charts.severity, 4.8, nightly, start, end)
+        second.chart(charts.calendar, height, nightly, start, end)
+        third.chart(charts.time_of_night, 3.4, nightly, start, end)
+        third.space(0.4)
     third.chart(charts.sites, 3.0, nightly, start, end)
     pages = [first, second, third]
     # Day-before versions are drawn only where they stand out: they mostly repeat the same-day

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from cramplog import present
 from cramplog.charts import DARK, INK, MID
 from cramplog.charts.style import MISSING_GLYPH
+from cramplog.charts.textlines import TextLines
 from cramplog.report.inputs import DISCLAIMER
 
 PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
@@ -23,6 +24,7 @@ FOOTER = 0.42  # inches kept free above the bottom margin for the footer
 LEADING = 1.32  # line height as a multiple of the font size
 ASCENT = 0.93  # DejaVu Sans ascent as a multiple of the font size
 PAD = 0.1  # inches between a right-aligned cell's text and the next column's
+MONO_ASCENT = 0.8  # a monospaced row's baseline below its top, as a multiple of the size
 # --- text measuring and wrapping -----------------------------------------------------------
 
 
@@ -56,16 +58,21 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Greedy word wrap of `text` into lines at most `width` inches wide."""
+    # Widths add up (kerning is ignored), so each word is measured once, not the whole line
+    # again for every word added to it: a page of paragraphs was 200,000 character look-ups.
+    space = text_width(" ", size, bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and text_width(candidate, size, bold) > width:
+            needed = text_width(word, size, bold)
+            if line and used + space + needed > width:
                 lines.append(line)
-                line = word
+                line, used = word, needed
+            elif line:
+                line, used = f"{line} {word}", used + space + needed
             else:
-                line = candidate
+                line, used = word, needed
         lines.append(line)
     return lines
 
@@ -108,18 +115,49 @@ class Page:
         """Inches left between the cursor and the footer."""
         return self.y - MARGIN - FOOTER
 
-    def _put(self, x: float, y: float, text: str, **kwargs: Any) -> None:
-        self.fig.text(x, y, text, transform=self.fig.dpi_scale_trans, **kwargs)
+    def _put(
+        self,
+        x: float,
+        baselines: list[float],
+        lines: list[str],
+        size: float,
+        *,
+        ha: str = "left",
+        weight: str = "normal",
+        color: str = INK,
+        style: str = "normal",
+        family: str | None = None,
+    ) -> None:
+        """Lines of text with their baselines at `baselines` (inches from the bottom).
+
+        A page's text is placed, never laid out by matplotlib (charts.TextLines says why): its
+        lines and their positions are known here already. One artist per paragraph or cell,
+        added in reading order, so the PDF's text runs in the order a reader's copy gives.
+        """
+        self.fig.add_artist(
+            TextLines(
+                [x] * len(lines),
+                baselines,
+                lines,
+                transform=self.fig.dpi_scale_trans,
+                size=size,
+                family=family,
+                weight=weight,
+                style=style,
+                color=color,
+                ha=ha,
+            )
+        )
 
     def _lines(self, x: float, top: float, lines: list[str], size: float, **kwargs: Any) -> None:
         """Lines of text, the first line box starting at `top`. Each line is placed on its
         own baseline (the font's ascent below its top), so that words with and without tall
         letters line up across table cells, whatever font the PDF ends up using."""
         step = size * LEADING / 72
-        for i, line in enumerate(lines):
-            if line:  # an empty cell: an artist with nothing to draw still costs time
-                baseline = top - ASCENT * size / 72 - i * step
-                self._put(x, baseline, line, fontsize=size, va="baseline", **kwargs)
+        kept = [(i, line) for i, line in enumerate(lines) if line]  # nothing to draw: no cost
+        if kept:
+            baselines = [top - ASCENT * size / 72 - i * step for i, _ in kept]
+            self._put(x, baselines, [line for _, line in kept], size, **kwargs)
 
     def rule(self, y: float | None = None, width: float = 0.5, color: str = MID) -> None:
         y = self.y if y is None else y
@@ -219,7 +257,8 @@ class Page:
         A PDF is drawn a line of text at a time: a 10-year appendix drawn a cell at a time is
         16,000 lines, and writing them was most of the packet's time. Here each row is one
         line (the cells padded to their columns, exact in a monospaced font), so the page
-        costs a line per row; a reader's copy of the page reads row by row. A wrapped cell
+        costs a line per row; a reader's copy of the page reads row by row. The lines are one
+        `TextLines` artist, placed a step apart rather than measured. A wrapped cell
         takes at most `most_lines` lines; an empty line after every `group` rows keeps a line
         easy to follow across the page.
         """
@@ -238,7 +277,12 @@ class Page:
 
         header = line([c.header for c in columns])
         self._put(
-            self.left, self.y, header, fontsize=size, va="top", family="monospace", weight="bold"
+            self.left,
+            [self.y - MONO_ASCENT * size / 72],
+            [header],
+            size,
+            family="monospace",
+            weight="bold",
         )
         self.space(step + 0.02)
         self.rule(self.y + 0.01, width=0.6, color=INK)
@@ -260,14 +304,14 @@ class Page:
                 lines.append(line([c[i] if i < len(c) else "" for c in cells]))
             done += 1
         if lines:
+            # Rows a fixed step apart: placed, not laid out (charts.TextLines says why).
+            first = self.y - MONO_ASCENT * size / 72
             self._put(
                 self.left,
-                self.y,
-                "\n".join(lines),
-                fontsize=size,
-                va="top",
+                [first - i * step for i in range(len(lines))],
+                lines,
+                size,
                 family="monospace",
-                linespacing=LEADING,
             )
         self.y -= len(lines) * step + 0.08
         return list(rows[done:])
@@ -342,8 +386,6 @@ class Page:
     def footer(self, made: datetime, number: int, total: int) -> None:
         y = MARGIN + 0.05
         self.rule(MARGIN + 0.2, width=0.5)
-        self._put(self.left, y, DISCLAIMER, fontsize=7, va="baseline", color=DARK)
+        self._put(self.left, [y], [DISCLAIMER], 7, color=DARK)
         right = f"Made {present.day(made.date())} \u00b7 page {number} of {total}"
-        self._put(
-            self.left + self.width, y, right, fontsize=7, va="baseline", ha="right", color=DARK
-        )
+        self._put(self.left + self.width, [y], [right], 7, ha="right", color=DARK)
