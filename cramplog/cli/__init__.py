@@ -210,6 +210,7 @@ def main(ctx: click.Context, db: str | None) -> None:
 from cramplog.cli import (  # noqa: E402
     analysis,
     check,
+    cohort,
     data,
     entries,
     factors,
@@ -220,7 +221,19 @@ from cramplog.cli import (  # noqa: E402
     trial,
 )
 
-for module in (entries, things, factors, analysis, check, reports, data, transfer, trial, remind):
+for module in (
+    entries,
+    things,
+    factors,
+    analysis,
+    cohort,
+    check,
+    reports,
+    data,
+    transfer,
+    trial,
+    remind,
+):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -421,10 +421,24 @@ def _remove_sqlite_files(path: Path) -> None:
     "--months", type=int, default=DEFAULT_DEMO_MONTHS, show_default=True, help="How long a diary."
 )
 @click.option("--force", is_flag=True, help="Replace an existing demo diary.")
+@click.option(
+    "--persons",
+    type=int,
+    metavar="N",
+    help="A synthetic study of N people, into --db-path, else --db (an empty or demo database).",
+)
 @pass_diary
-def demo(diary: Diary, db_path: str | None, seed: int | None, months: int, force: bool) -> None:
+def demo(
+    diary: Diary,
+    db_path: str | None,
+    seed: int | None,
+    months: int,
+    force: bool,
+    persons: int | None,
+) -> None:
     """Write a synthetic, realistic diary to a separate demo file, to try stats, insights,
-    check and reports on. Its planted effects are listed in the cramplog.demo module."""
+    check and reports on. Its planted effects are listed in the cramplog.demo module.
+    With --persons, a study of many people for cohort (cramplog.study)."""
     import os
 
     from cramplog import timeutil
@@ -433,6 +447,12 @@ def demo(diary: Diary, db_path: str | None, seed: int | None, months: int, force
         raise InputError(
             "--months", f"{months} is out of range", f"a whole number from 1 to {MAX_DEMO_MONTHS}"
         )
+    if persons is not None:
+        from cramplog.cli import study
+
+        seed = DEFAULT_DEMO_SEED if seed is None else seed
+        study.write(diary, db_path, persons, months, seed, force)
+        return
     target = _demo_target(diary, db_path, force)
 
     from cramplog import demo as generator
