@@ -120,7 +120,8 @@ def write(
     finally:
         engine.dispose()
     click.echo(
-        f"Wrote a synthetic study of {present.plural(summary.persons, 'person')} to {shown}: "
+        f"Wrote a synthetic study of {present.plural(summary.persons, 'person', 'people')} to "
+        f"{shown}: "
         f"{present.plural(summary.nights, 'night')} each "
         f"({present.day(summary.start)} to {present.day(summary.end)}), "
         f"{summary.observed_nights} nights logged in all, {summary.episodes} cramps "
