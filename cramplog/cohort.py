@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from cramplog.models import Episode, NightRecord, Person
@@ -177,26 +177,23 @@ def _cramp_columns(nights: Any, w: Window) -> list[Any]:
 def _counts(session: Session, windows: list[Window]) -> dict[int, dict[str, Any]]:
     """Per person id, every window's counts (persons without an observed night are absent).
 
-    Two statements: the cramp nights' sums, then the "no cramps" marks on nights without a
-    live episode (an anti-join to the same cramp nights, so a night with both is counted
-    once, as a cramp night); observed = cramp nights + those marks.
+    One statement, two parts over the same cramp nights (computed once: a CTE used twice):
+    per person, the cramp nights' sums; and per person, the "no cramps" marks on nights
+    without a live episode (an anti-join to those cramp nights, so a night with both is one
+    cramp night). Observed = cramp nights + those marks.
     """
     cramps = _cramp_nights(windows)
-    per_person = select(
-        cramps.c.person_id, *(col for w in windows for col in _cramp_columns(cramps, w))
-    ).group_by(cramps.c.person_id)
-    found: dict[int, dict[str, Any]] = {
-        row.person_id: row._asdict() for row in session.execute(per_person)
-    }
+    sums = [col for w in windows for col in _cramp_columns(cramps, w)]
     n = _NIGHT.c
-    marks = (
-        select(
-            n.person_id,
-            *(
-                func.sum(case((n.night.between(w.start, w.end), 1), else_=0)).label(w.name)
-                for w in windows
-            ),
-        )
+    marks = [
+        func.sum(case((n.night.between(w.start, w.end), 1), else_=0)).label(f"{w.name}_marks")
+        for w in windows
+    ]
+    per_person = select(cramps.c.person_id, *sums, *(null().label(m.name) for m in marks)).group_by(
+        cramps.c.person_id
+    )
+    free = (
+        select(n.person_id, *(null().label(col.name) for col in sums), *marks)
         .select_from(
             _NIGHT.outerjoin(
                 cramps, and_(cramps.c.person_id == n.person_id, cramps.c.night == n.night)
@@ -205,10 +202,12 @@ def _counts(session: Session, windows: list[Window]) -> dict[int, dict[str, Any]
         .where(n.cramp_free.is_(True), _inside(n.night, windows), cramps.c.person_id.is_(None))
         .group_by(n.person_id)
     )
-    for row in session.execute(marks):
+    found: dict[int, dict[str, Any]] = {}
+    for row in session.execute(union_all(per_person, free)):
         values = found.setdefault(row.person_id, {})
-        for w in windows:
-            values[f"{w.name}_marks"] = getattr(row, w.name)
+        for key, value in row._asdict().items():
+            if value is not None:
+                values[key] = value
     for values in found.values():
         for w in windows:
             values[f"{w.name}_observed"] = int(values.get(f"{w.name}_cramp_nights") or 0) + int(
