@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from cramplog import demo
@@ -398,9 +398,6 @@ def write_study(
         session.execute(insert(Setting.__table__), [{"key": key, "value": value}])
     ids = _Ids(session)
     fixed = _fixed(stamp, tz)
-    # Plain executemany on both engines: sqlite3's, and psycopg's pipelined one. SQLAlchemy's
-    # multi-row VALUES (with RETURNING, or forced without) measured twice as slow on
-    # PostgreSQL here.
     totals = _Rows({})
     for first in range(0, persons, CHUNK):
         rows = _Rows({name: [] for name in _ORDER})
@@ -412,8 +409,7 @@ def write_study(
         for name in _ORDER:
             if not rows.tables[name]:
                 continue
-            table = _TABLES[name]
-            session.execute(insert(table).values(**fixed[name]), rows.tables[name])
+            _bulk(session, _TABLES[name], fixed[name], rows.tables[name])
         totals.observed += rows.observed
         totals.episodes += rows.episodes
         totals.days += rows.days
@@ -428,6 +424,46 @@ def write_study(
         days_logged=totals.days,
         seed=seed,
     )
+
+
+def _bulk(
+    session: Session, table: Table, fixed: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
+    """Insert `rows` (each with `fixed` too) in the session's transaction.
+
+    SQLite: Core `insert(table)` executemany (sqlite3's executemany). PostgreSQL: COPY through
+    psycopg, each value converted by its column's own bind processor first (UTC instants
+    stored naive, as UTCDateTime stores them). Measured for 40 people x 12 months on this
+    machine: Core executemany (psycopg's pipelined statement per row) 5.1 s, SQLAlchemy's
+    multi-row VALUES 10.9 s, COPY 2.2 s; a thousand people took 96-120 s the first way,
+    at the 2-minute budget, hence COPY.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table).values(**fixed), rows)
+        return
+    dialect = session.get_bind().dialect
+
+    def processor(name: str) -> Any:
+        return table.c[name].type.bind_processor(dialect)
+
+    names = list(rows[0])
+    convert = [(i, f) for i, f in enumerate(processor(n) for n in names) if f is not None]
+    constants = []
+    for name, value in fixed.items():
+        f = processor(name)
+        constants.append(value if f is None or value is None else f(value))
+    columns = ", ".join(dialect.identifier_preparer.quote(n) for n in [*names, *fixed])
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = [*row.values(), *constants]
+                for i, f in convert:
+                    if values[i] is not None:
+                        values[i] = f(values[i])
+                copy.write_row(values)
+    finally:
+        cursor.close()
 
 
 def fix_sequences(session: Session) -> None:

@@ -27,12 +27,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import Result
 from conftest import row_counts
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 
 from cramplog import analysis, cohort
 from cramplog.config import database_url
 from cramplog.db import open_engine, session_scope
 from cramplog.models import Episode, NightRecord, Person, Setting
+from cramplog.timeutil import night_of
 
 Cli = Callable[..., Result]
 LONDON = ZoneInfo("Europe/London")
@@ -400,10 +401,14 @@ def test_demo_persons_writes_a_varied_study_and_replaces_only_with_force(cli: Cl
     replaced = cli(*db, "demo", "--persons", "2", "--months", "1", "--force")
     assert replaced.exit_code == 0, replaced.stderr
     assert len(_json(cli, "cohort", "--json")["persons"]) == 2
-    # The ids continue after the bulk insert (PostgreSQL's sequences were moved past them).
     engine = open_engine(database_url(None))
     try:
         with session_scope(engine, write=True) as session:
+            # Each cramp's instant (stored UTC) belongs to the night it was written for.
+            table = Episode.__table__
+            for at, tz, night in session.execute(select(table.c.at, table.c.tz, table.c.night)):
+                assert night_of(at.astimezone(ZoneInfo(tz)), time(12)) == night
+            # The ids continue after the bulk insert (PostgreSQL's sequences moved past them).
             session.add(Person(name="later"))
             session.flush()
     finally:
