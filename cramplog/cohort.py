@@ -41,13 +41,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, false, func, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from cramplog.models import Episode, NightRecord, Person
+from cramplog.models import Episode, NightRecord, Person, Setting
 
 __all__ = [
     "ENDPOINT_KEYS",
+    "PERSONAL_KEYS",
     "POOLED_KEYS",
     "QUANTILE_METHOD",
     "Window",
+    "diary_settings",
     "pooled",
     "quantile",
     "summary",
@@ -74,6 +76,7 @@ ENDPOINT_KEYS = (
     "woke_known_nights",
     "enough_data",
 )
+PERSONAL_KEYS = ("baseline_start", "min_rate_nights")  # a person's own values win for them
 QUANTILE_METHOD = "R type 7 (linear interpolation between order statistics)"
 POOLED_KEYS = (
     "persons",
@@ -289,6 +292,43 @@ def _setting_int(value: Any, default: int) -> int:
     return max(1, int(value)) if isinstance(value, int | float) else default
 
 
+def diary_settings(session: Session) -> dict[str, Any]:
+    """The diary's own values of the settings `stats` reads (a person's own come on top, see
+    `_personal`), by a Core query: no person needs choosing to read them."""
+    from cramplog import config
+
+    table = Setting.__table__
+    keys = ("baseline_start", "min_rate_nights", "timezone", "day_boundary")
+    stored = dict(
+        session.execute(select(table.c.key, table.c.value).where(table.c.key.in_(keys))).all()
+    )
+    return {key: config.coerce(key, stored.get(key)) for key in keys}
+
+
+def _personal(session: Session) -> dict[int, dict[str, Any]]:
+    """Per person id, the `baseline_start` and `min_rate_nights` they keep for themselves
+    (`config set --personal`, the person_setting table), which their own `stats` uses."""
+    from cramplog import config
+    from cramplog.models import Base
+
+    table = Base.metadata.tables.get("person_setting")
+    if table is None:
+        return {}
+    query = select(table.c.person_id, table.c.key, table.c.value).where(
+        table.c.key.in_(PERSONAL_KEYS)
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for person_id, key, value in session.execute(query):
+        found.setdefault(person_id, {})[key] = config.coerce(key, value)
+    return found
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if value else None
+
+
 def summary(
     session: Session,
     start: date,
@@ -298,36 +338,52 @@ def summary(
     min_rate_nights: int = MIN_RATE_NIGHTS,
 ) -> dict[str, Any]:
     """`period_start`, `period_end`, `persons` (each: `person` and stats' keys) and `pooled`
-    for the nights `start`..`end` (see the module docstring)."""
+    for the nights `start`..`end` (see the module docstring).
+
+    `baseline_start` and `min_rate_nights` are the diary's; a person's own values of them
+    win for that person, as in their own `stats`.
+    """
     length = (end - start).days + 1
     now = Window("now", start, end)
     before = Window("before", start - timedelta(days=length), start - timedelta(days=1))
-    windows = [now, before]
-    baseline = None
-    if baseline_start is not None:
-        last = baseline_start + timedelta(days=BASELINE_NIGHTS - 1)
-        baseline = Window("baseline", baseline_start, last)
-        # stats' frame ends last night: a baseline reaching past it counts no later night.
-        windows.append(Window("baseline", baseline_start, min(last, end)))
-    need = _setting_int(min_rate_nights, MIN_RATE_NIGHTS)
-    counts = _counts(session, windows)
-    persons = []
-    for person_id, name in _persons(session):
+    persons = _persons(session)
+    personal = _personal(session)
+    own: dict[int, tuple[date | None, int]] = {}
+    for person_id, _ in persons:
+        mine = personal.get(person_id, {})
+        base = _as_date(mine["baseline_start"]) if "baseline_start" in mine else baseline_start
+        need = _setting_int(mine.get("min_rate_nights", min_rate_nights), MIN_RATE_NIGHTS)
+        own[person_id] = (base, need)
+    # One window per distinct baseline (a study's run-in: usually one), a few per statement.
+    # stats' frame ends last night: a baseline reaching past it counts no later night.
+    baselines = {
+        first: Window(f"baseline{i}", first, min(first + timedelta(days=BASELINE_NIGHTS - 1), end))
+        for i, first in enumerate(sorted({b for b, _ in own.values() if b is not None}))
+    }
+    chunks = [list(baselines.values())[i : i + 4] for i in range(0, len(baselines), 4)]
+    counts = _counts(session, [now, before, *(chunks[0] if chunks else [])])
+    for chunk in chunks[1:]:
+        for person_id, values in _counts(session, chunk).items():
+            counts.setdefault(person_id, {}).update(values)
+    entries = []
+    for person_id, name in persons:
         row = counts.get(person_id)
+        base, need = own[person_id]
         entry: dict[str, Any] = {"person": name, **_endpoints(row, now, need)}
         entry["previous"] = _endpoints(row, before, need)
         entry["responder"] = None
         entry["min_rate_nights"] = need
-        if baseline is not None:
-            base = _endpoints(row, windows[-1], need)
-            base["period_end"] = baseline.end.isoformat()
-            entry["responder"] = _responder(base, entry)
-        persons.append(entry)
+        if base is not None:
+            window = baselines[base]
+            counted = _endpoints(row, window, need)
+            counted["period_end"] = (base + timedelta(days=BASELINE_NIGHTS - 1)).isoformat()
+            entry["responder"] = _responder(counted, entry)
+        entries.append(entry)
     return {
         "period_start": start.isoformat(),
         "period_end": end.isoformat(),
-        "persons": persons,
-        "pooled": pooled(persons),
+        "persons": entries,
+        "pooled": pooled(entries),
     }
 
 

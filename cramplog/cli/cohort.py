@@ -44,8 +44,9 @@ def cohort(diary: Diary, weeks: int | None, as_json: bool, as_csv: bool) -> None
     """Every person's cramps this period against the period before, and pooled figures:
     the same numbers as each person's own `stats`, for all of them at once."""
     from cramplog import cohort as figures
-    from cramplog import diary as ops
-    from cramplog.cli.analysis import MAX_WEEKS, last_night
+    from cramplog import timeutil
+    from cramplog.cli.analysis import MAX_WEEKS
+    from cramplog.db import session_scope
 
     if as_json and as_csv:
         raise InputError("--csv", "give --json or --csv, not both", "--json or --csv")
@@ -54,18 +55,22 @@ def cohort(diary: Diary, weeks: int | None, as_json: bool, as_csv: bool) -> None
         raise InputError(
             "--weeks", f"{count} is out of range", f"a whole number from 1 to {MAX_WEEKS}"
         )
-    with diary.reading() as session:
-        # As `stats --weeks N` picks it (cli.analysis.period), without its pandas import.
-        end = last_night(session)
+    # Everyone's rows: not Diary.reading(), which keeps a session to one person. The period
+    # is the one `stats --weeks N` picks, by the diary's own clock and day boundary.
+    diary.check_exists()
+    with session_scope(diary.engine) as session:
+        diary_wide = figures.diary_settings(session)
+        zone = timeutil.zone(diary_wide["timezone"] or timeutil.system_zone_name())
+        boundary = timeutil.parse_boundary(str(diary_wide["day_boundary"]))
+        end = timeutil.last_night(timeutil.now(zone), boundary)
         start = end - timedelta(days=7 * count - 1)
-        baseline = ops.setting(session, "baseline_start") or None
-        need = ops.setting(session, "min_rate_nights")
+        baseline = diary_wide["baseline_start"]
         result = figures.summary(
             session,
             start,
             end,
             baseline_start=date.fromisoformat(baseline) if baseline else None,
-            min_rate_nights=need,
+            min_rate_nights=diary_wide["min_rate_nights"],
         )
     if as_json:
         click.echo(to_json(result))
