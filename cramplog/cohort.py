@@ -14,13 +14,19 @@ period: the period's ENDPOINT_KEYS, `previous` (the period of equal length just 
 - a cramp night's waking is known when one of its cramps woke the person or every cramp says
   whether it did; nights woken is None (unknown, never 0) when no night's waking is known.
 
-The database counts, per person and window, with two levels of GROUP BY: first per (person,
-night) over the union of live episodes and "no cramps" marks (so a night with both is one
-cramp night), then per person with one conditional sum per window (this period, the one
-before, the baseline: windows may overlap). Only integer counts and sums come back; the rates
-and means are divided here, exactly as analysis.endpoints divides them, so counts, rates and
-severities are the same numbers `stats` prints. Mean minutes sums floats in another order
-than numpy does, so it may differ from `stats` in the last binary digit (about 1e-16).
+The database counts, per person and window, in one statement: a CTE groups the live episodes
+per (person, night) inside the windows (this period, the one before, each baseline; windows
+may overlap), then per person one conditional sum per window over those cramp nights, and,
+UNION ALL, per person the "no cramps" marks anti-joined to the same cramp nights (so a night
+with both is one cramp night). Only integer counts and sums come back; the rates and means are
+divided here, exactly as analysis.endpoints divides them, so counts, rates and severities are
+the same numbers `stats` prints. Mean minutes sums floats in another order than numpy does,
+so it may differ from `stats` in the last binary digit (about 1e-16).
+
+The period is the same for everyone, by the diary's clock (its `timezone` and `day_boundary`
+settings); a person's own `baseline_start` and `min_rate_nights` (person_setting) win for that
+person, as in their own `stats`. A person's own time zone is not used for the period: the
+figures of one study are over one period.
 
 Pooled (`pooled`), over the persons listed: how many there are and how many have enough data;
 cramps per week median and quartiles over the persons with enough data (QUANTILE_METHOD: R's
@@ -28,7 +34,7 @@ default, type 7); completeness overall (all observed person-nights / all person-
 its median over persons.
 
 Removed persons (`person.removed_at` set) are left out. The queries are Core statements on the
-tables, never ORM entities, so a session scoped to one person still sees everyone.
+tables, never ORM entities, so a person's scope (cramplog.people) never narrows them.
 """
 
 from __future__ import annotations
