@@ -425,3 +425,13 @@ def test_demo_persons_writes_a_new_file_and_checks_its_number(cli: Cli, tmp_path
         refused = cli("demo", "--persons", bad, "--db-path", str(tmp_path / "x.db"))
         assert refused.exit_code == 2 and refused.stderr.startswith("cramplog: --persons:")
         assert not (tmp_path / "x.db").exists()
+
+
+def test_a_name_is_shown_safely_in_the_table_and_the_csv(cli: Cli) -> None:
+    engine = open_engine(database_url(None))
+    _plant(engine, {"=HYPERLINK(x)\x1b[2J": {"cramps": [("2026-11-20", 5, 1.0, True)]}})
+    engine.dispose()
+    table = cli("cohort").stdout
+    assert "\x1b" not in table and "=HYPERLINK(x)\\x1b[2J" in table
+    (row,) = list(csv.DictReader(io.StringIO(cli("cohort", "--csv").stdout)))
+    assert row["person"] == "'=HYPERLINK(x)\\x1b[2J"  # a spreadsheet shows it, never runs it

@@ -128,7 +128,9 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return guard(str(value))  # a name a spreadsheet would run as a formula gets a '
+    # A name a spreadsheet would run as a formula gets a '; control characters (an escape
+    # sequence typed into a name) are written escaped, as on the terminal.
+    return guard(present.terminal(str(value)))
 
 
 def to_csv(persons: list[dict[str, Any]]) -> str:
