@@ -435,3 +435,17 @@ def test_a_name_is_shown_safely_in_the_table_and_the_csv(cli: Cli) -> None:
     assert "\x1b" not in table and "=HYPERLINK(x)\\x1b[2J" in table
     (row,) = list(csv.DictReader(io.StringIO(cli("cohort", "--csv").stdout)))
     assert row["person"] == "'=HYPERLINK(x)\\x1b[2J"  # a spreadsheet shows it, never runs it
+
+
+def test_a_study_and_the_one_person_demo_replace_each_other_only_with_force(
+    cli: Cli, tmp_path: Path
+) -> None:
+    target = str(tmp_path / "demo.db")
+    assert cli("demo", "--persons", "2", "--months", "1", "--db-path", target).exit_code == 0
+    assert cli("demo", "--months", "1", "--db-path", target).exit_code == 2
+    assert cli("demo", "--months", "1", "--db-path", target, "--force").exit_code == 0
+    names = [p["person"] for p in _json(cli, "--db", target, "cohort", "--json")["persons"]]
+    assert names == ["Demo (synthetic)"]
+    again = cli("demo", "--persons", "3", "--months", "1", "--db-path", target, "--force")
+    assert again.exit_code == 0, again.stderr
+    assert len(_json(cli, "--db", target, "cohort", "--json")["persons"]) == 3

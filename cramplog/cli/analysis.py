@@ -386,22 +386,23 @@ def _demo_target(diary: Diary, db_path: str | None, force: bool) -> Path:
 
 
 def _holds_demo(path: Path) -> bool:
-    """Whether `path` is a diary written by `cramplog demo` (its person is the demo person)."""
+    """Whether `path` is a diary written by `cramplog demo`: its people are all synthetic
+    (the demo person, or a `demo --persons` study's participants)."""
     import sqlite3
 
-    from cramplog.demo import DEMO_PERSON
+    from cramplog.study import SYNTHETIC
 
     if path.stat().st_size == 0:
         return True
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT name FROM person ORDER BY id LIMIT 1").fetchone()
+            names = [row[0] for row in conn.execute("SELECT name FROM person")]
         finally:
             conn.close()
     except sqlite3.Error:
         return False
-    return row is not None and row[0] == DEMO_PERSON
+    return bool(names) and all(str(name).endswith(SYNTHETIC) for name in names)
 
 
 def _remove_sqlite_files(path: Path) -> None:
