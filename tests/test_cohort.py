@@ -449,3 +449,14 @@ def test_a_study_and_the_one_person_demo_replace_each_other_only_with_force(
     again = cli("demo", "--persons", "3", "--months", "1", "--db-path", target, "--force")
     assert again.exit_code == 0, again.stderr
     assert len(_json(cli, "--db", target, "cohort", "--json")["persons"]) == 3
+
+
+@pytest.mark.both_engines
+def test_cohort_needs_no_person_in_a_diary_of_several(cli: Cli) -> None:
+    """Every other command refuses a diary of several people without --person: cohort reads
+    them all, and names no one."""
+    _study()
+    for args in (("cohort",), ("cohort", "--json"), ("cohort", "--csv")):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == ""
