@@ -37,7 +37,7 @@ from cramplog.config import sqlite_path
 from cramplog.errors import DiaryFileError, FaultError
 
 # The newest migration this code knows. tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from cramplog import config, present, words
+from cramplog import config, people, present, words
 from cramplog.errors import InputError
 from cramplog.models import (
     Day,
@@ -28,6 +28,7 @@ from cramplog.models import (
     NightRecord,
     Person,
     PersonCondition,
+    PersonSetting,
     Setting,
     Shoe,
     utcnow,
@@ -42,20 +43,32 @@ MAX_EXERCISE_MINUTES = 24 * 60.0
 
 
 def person(session: Session, *, create: bool = True) -> Person | None:
-    """The diary's person (the first one). Created on first write."""
-    found = session.scalars(select(Person).order_by(Person.id).limit(1)).first()
-    if found is None and create:
-        found = Person(name="me")
-        session.add(found)
-        session.flush()
-    return found
+    """The person this command works on (cramplog.people): created as "me" on a diary's
+    first write."""
+    return people.current(session, create=create)
+
+
+def _personal(session: Session) -> dict[str, str]:
+    """The settings the session's person keeps for themselves (`config set --personal`).
+
+    None when no one is chosen yet (a diary-wide command in a diary of several people)."""
+    try:
+        pid = people.current_id(session)
+    except InputError:
+        return {}
+    if pid is None:
+        return {}
+    query = select(PersonSetting.key, PersonSetting.value).where(PersonSetting.person_id == pid)
+    return dict(session.execute(query, execution_options=people.ALL).all())
 
 
 def settings(session: Session) -> dict[str, Any]:
-    """Every setting, stored value or default, as its proper type (read once per session)."""
+    """Every setting, stored value or default, as its proper type (read once per session): a
+    person's own value first, then the diary's."""
     cached = session.info.get("settings")
     if cached is None:
         stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+        stored.update(_personal(session))
         cached = {key: config.coerce(key, stored.get(key)) for key in config.settings()}
         session.info["settings"] = cached
     return dict(cached)
@@ -65,6 +78,9 @@ def setting(session: Session, key: str) -> Any:
     """One setting. Cheaper than settings(): the logging path should not read the rule files."""
     if "settings" in session.info:
         return session.info["settings"][key]
+    own = _personal(session).get(key)
+    if own is not None:
+        return config.coerce(key, own)
     row = session.get(Setting, key)
     return config.coerce(key, row.value if row else None)
 
@@ -79,9 +95,8 @@ def setting_name(key: str) -> str:
     return SETTING_ALIASES.get(key.strip().lower(), key)
 
 
-def set_setting(session: Session, key: str, text: str) -> Any:
-    """Store a setting. Amounts of water may be typed in any unit (50oz, 1.5L, 6 cups); they
-    are stored in mL, as plain numbers of mL always were."""
+def known_setting(key: str) -> str:
+    """The stored name of a setting typed as `key`; InputError naming them when there is none."""
     key = setting_name(key)
     table = config.settings()
     if key not in table:
@@ -91,6 +106,14 @@ def set_setting(session: Session, key: str, text: str) -> Any:
             ", ".join(sorted(table)),
             hint=words.did_you_mean(key, [*table, *SETTING_ALIASES]),
         )
+    return key
+
+
+def set_setting(session: Session, key: str, text: str, *, personal: bool = False) -> Any:
+    """Store a setting: the diary's, or (`personal`) the session's person's own. Amounts of
+    water may be typed in any unit (50oz, 1.5L, 6 cups); they are stored in mL, as plain
+    numbers of mL always were."""
+    key = known_setting(key)
     if key in _WATER_SETTINGS and not text.strip().isdigit():
         from cramplog import units
 
@@ -103,12 +126,38 @@ def set_setting(session: Session, key: str, text: str) -> Any:
             ) from None
     value = config.parse_setting(key, text)
     session.info.pop("settings", None)
+    if personal:
+        who = person(session)
+        assert who is not None
+        own = session.get(PersonSetting, (who.id, key))
+        if own is None:
+            session.add(PersonSetting(person_id=who.id, key=key, value=str(value)))
+        else:
+            own.value = str(value)
+        return value
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=str(value)))
     else:
         row.value = str(value)
     return value
+
+
+def personal_keys(session: Session) -> set[str]:
+    """The settings the session's person keeps for themselves."""
+    return set(_personal(session))
+
+
+def clear_personal(session: Session, key: str) -> bool:
+    """Go back to the diary's value of a setting; False when the person had no own value."""
+    key = known_setting(key)
+    who = person(session, create=False)
+    own = session.get(PersonSetting, (who.id, key)) if who is not None else None
+    if own is None:
+        return False
+    session.delete(own)
+    session.info.pop("settings", None)
+    return True
 
 
 def boundary(session: Session) -> time:
@@ -894,6 +943,15 @@ def _profile_condition(who: Person, text: str) -> PersonCondition | None:
     return None
 
 
+def check_birth_year(year: int, today: date | None = None) -> int:
+    this_year = (today or date.today()).year
+    if not this_year - 120 <= year <= this_year:
+        raise InputError(
+            "--birth-year", f"{year} is not plausible", f"a year {this_year - 120}-{this_year}"
+        )
+    return year
+
+
 def update_profile(
     session: Session,
     *,
@@ -907,15 +965,12 @@ def update_profile(
 
     who = person(session)
     assert who is not None
-    this_year = (today or date.today()).year
     if birth_year is not None:
-        if not this_year - 120 <= birth_year <= this_year:
-            raise InputError(
-                "--birth-year", f"{birth_year} is not plausible", f"a year 1900-{this_year}"
-            )
-        who.birth_year = birth_year
+        who.birth_year = check_birth_year(birth_year, today)
     if name:
-        who.name = name.strip()
+        clean = people.clean_name(name, "--name")
+        people.check_name_free(people.active(session), clean, "--name", but=who)
+        who.name = clean
     for text in add_conditions:
         stored = condition_to_store(text)
         have = {c.condition.casefold() for c in who.conditions}

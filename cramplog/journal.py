@@ -12,9 +12,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, delete, event, insert, inspect, select, update
+from sqlalchemy import Date, DateTime, delete, event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from cramplog.errors import InputError
 from cramplog.models import Base, Change, ChangeRow, utcnow
 
 _UNTRACKED = {"change", "change_row"}
@@ -91,6 +92,8 @@ def _before_commit(session: Session) -> None:
     session.flush()
     session.info.pop("journal")
     change: Change = journal["change"]
+    # Whose entries the change wrote, when the command chose a person (cramplog.people).
+    change.person_id = session.info.get("person_id")
     session.info["journal_rows"] = len(journal["rows"])
     if not journal["rows"]:
         if change in session.new:
@@ -116,9 +119,15 @@ def _before_commit(session: Session) -> None:
 
 
 def last_change(session: Session) -> Change | None:
-    return session.scalars(
-        select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc()).limit(1)
-    ).first()
+    """The newest change not undone of this session's person, or of the diary as a whole: one
+    person's `undo` never takes back another person's change."""
+    from cramplog import people
+
+    query = select(Change).where(Change.undone_at.is_(None))
+    pid = people.current_id(session)
+    if pid is not None:
+        query = query.where(or_(Change.person_id == pid, Change.person_id.is_(None)))
+    return session.scalars(query.order_by(Change.id.desc()).limit(1)).first()
 
 
 def _from_json(column: Any, value: Any) -> Any:
@@ -139,6 +148,7 @@ def undo(session: Session) -> Change | None:
     if change is None:
         return None
     rows = list(reversed(change.rows))
+    _refuse_to_take_a_person_with_entries(session, change, rows)
     if session.get_bind().dialect.name == "sqlite":
         # Rows come back in reverse order of the change, which need not be parent-first.
         session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -163,6 +173,33 @@ def undo(session: Session) -> Change | None:
     session.flush()
     session.expire_all()  # ORM objects loaded earlier must not show the undone state
     return change
+
+
+def _refuse_to_take_a_person_with_entries(
+    session: Session, change: Change, rows: list[ChangeRow]
+) -> None:
+    """Undoing `person add` deletes the person; with entries of their own since (any later
+    change that is theirs and not undone), the delete would cascade to those. `person remove`
+    keeps them, so that is what to type instead."""
+    from cramplog.models import Person
+
+    for row in rows:
+        if row.table_name != "person" or row.before is not None:
+            continue
+        (pid,) = json.loads(row.row_key)
+        later = session.scalars(
+            select(Change.id)
+            .where(Change.person_id == pid, Change.id != change.id, Change.undone_at.is_(None))
+            .limit(1)
+        ).first()
+        if later is not None:
+            who = session.get(Person, pid)
+            name = who.name if who is not None else "that person"
+            raise InputError(
+                "undo",
+                f"the last change added {name}, who has entries of their own since",
+                f"cramplog person remove {name!r} (which keeps their entries)",
+            )
 
 
 def _parents_first(rows: list[ChangeRow]) -> list[ChangeRow]:

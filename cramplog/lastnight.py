@@ -24,20 +24,29 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Integer,
     String,
     Text,
     column,
     create_engine,
     select,
     table,
+    union,
 )
 from sqlalchemy.pool import NullPool
 
-from cramplog import config, timeutil
+from cramplog import config, timeutil, words
+from cramplog.errors import InputError
 
-_episode = table("episode", column("night", Date), column("deleted_at", DateTime))
-_night = table("night", column("night", Date), column("cramp_free", Boolean))
+_episode = table(
+    "episode", column("person_id", Integer), column("night", Date), column("deleted_at", DateTime)
+)
+_night = table(
+    "night", column("person_id", Integer), column("night", Date), column("cramp_free", Boolean)
+)
 _setting = table("setting", column("key", String), column("value", Text))
+_person = table("person", column("id", Integer), column("name", String))
+_removed = column("removed_at", DateTime)  # since 0005: `person remove`
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,13 @@ class Answer:
     night: date
     logged: bool
     no_diary: str | None = None
+    # In a diary of several people with none chosen: who has not logged last night.
+    missing: tuple[str, ...] = ()
 
 
-def check(url: str) -> Answer:
-    """Whether last night is logged in the diary at `url`.
+def check(url: str, person: str | None = None) -> Answer:
+    """Whether last night is logged in the diary at `url`: for `person` (--person), else for
+    the only person, else for everyone (each one not logged is named).
 
     Raises DiaryFileError for a file that is not a usable diary, and FaultError when it cannot
     be read, each with one line naming the cause.
@@ -69,6 +81,7 @@ def check(url: str) -> Answer:
         if state.version != _head():
             _refuse_newer(state.version)
         engine = _read_only_sqlite(path)
+        version = state.version
     else:
         from cramplog.db import make_engine, make_url_safe, schema_version
 
@@ -80,7 +93,7 @@ def check(url: str) -> Answer:
         if version != _head():
             _refuse_newer(version)
     try:
-        return _read(engine, path or url)
+        return _read(engine, path or url, person, removable=version >= "0005")
     finally:
         engine.dispose()
 
@@ -116,7 +129,7 @@ def _read_only_sqlite(path: Path) -> Engine:
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
-def _read(engine: Engine, where: Path | str) -> Answer:
+def _read(engine: Engine, where: Path | str, person: str | None, *, removable: bool) -> Answer:
     from cramplog.db import fault_on_write, make_url_safe
 
     shown = where if isinstance(where, Path) else make_url_safe(where)
@@ -124,22 +137,43 @@ def _read(engine: Engine, where: Path | str) -> Answer:
         stored = dict(
             conn.execute(
                 select(_setting.c.key, _setting.c.value).where(
-                    _setting.c.key.in_(["day_boundary", "timezone"])
+                    _setting.c.key.in_(["day_boundary", "timezone", "default_person"])
                 )
             ).all()
         )
         night = _last_night(stored)
-        cramp = conn.execute(
-            select(_episode.c.night)
-            .where(_episode.c.night == night, _episode.c.deleted_at.is_(None))
-            .limit(1)
-        ).first()
-        free = conn.execute(
-            select(_night.c.night)
-            .where(_night.c.night == night, _night.c.cramp_free.is_(True))
-            .limit(1)
-        ).first()
-    return Answer(night, cramp is not None or free is not None)
+        logged = {
+            pid
+            for (pid,) in conn.execute(
+                union(
+                    select(_episode.c.person_id).where(
+                        _episode.c.night == night, _episode.c.deleted_at.is_(None)
+                    ),
+                    select(_night.c.person_id).where(
+                        _night.c.night == night, _night.c.cramp_free.is_(True)
+                    ),
+                )
+            )
+        }
+        query = select(_person.c.id, _person.c.name).order_by(_person.c.id)
+        if removable:
+            query = query.add_columns(column("uid", String)).where(_removed.is_(None))
+        everyone = conn.execute(query).all()
+    if len(everyone) <= 1:
+        return Answer(night, bool(logged))
+    names = [row.name for row in everyone]
+    if person:
+        meant = words.names_meant(names, person)
+        if len(meant) != 1:
+            raise InputError(
+                "--person", f"{person!r} is not one person of this diary", ", ".join(names)
+            )
+        return Answer(night, everyone[meant[0]].id in logged)
+    default = [r for r in everyone if removable and r.uid == stored.get("default_person")]
+    if default:
+        return Answer(night, default[0].id in logged)
+    missing = tuple(r.name for r in everyone if r.id not in logged)
+    return Answer(night, not missing, missing=missing)
 
 
 def _last_night(stored: dict[str, str]) -> date:

@@ -93,6 +93,9 @@ class Person(Base):
     # --cramps-since 2026-10`): the onset a diary started after the cramps cannot see.
     cramps_since: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # `person remove` is soft: the entries stay, the person is left out of every choice, and
+    # `undo` brings them back.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     conditions: Mapped[list[PersonCondition]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonCondition.id"
@@ -351,6 +354,19 @@ class Dose(Base):
     date: Mapped[dt.date] = mapped_column(Date)
 
 
+class PersonSetting(Base):
+    """A setting one person keeps for themselves (`config set --personal`): it wins over the
+    diary's own value for that person only."""
+
+    __tablename__ = "person_setting"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class Setting(Base):
     """A diary's own settings (thresholds and preferences), so a copied file keeps them."""
 
@@ -369,6 +385,11 @@ class Change(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     summary: Mapped[str] = mapped_column(Text)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whose diary the change wrote to, so one person's `undo` never takes back another's
+    # change. NULL for a change to the diary as a whole (a setting, `person add`).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
 
     rows: Mapped[list[ChangeRow]] = relationship(
         back_populates="change", cascade="all, delete-orphan", order_by="ChangeRow.seq"

@@ -11,7 +11,7 @@ This module is on the logging path (`log`, `day`): it imports only the standard 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from cramplog.errors import InputError
 
@@ -242,6 +242,16 @@ def close_to(text: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0
         by_key.setdefault(normal(candidate), candidate)
     keys = difflib.get_close_matches(normal(text), list(by_key), n=n, cutoff=cutoff)
     return list(dict.fromkeys(by_key[k] for k in keys))
+
+
+def names_meant(names: Sequence[str], typed: str) -> list[int]:
+    """Which of `names` a person means by `typed` (a person's name for --person): the one
+    whose whole name it is, in any case and spacing, else every name it begins."""
+    wanted = " ".join(typed.split()).casefold()
+    exact = [i for i, name in enumerate(names) if name.casefold() == wanted]
+    if len(exact) == 1 or not wanted:
+        return exact
+    return [i for i, name in enumerate(names) if name.casefold().startswith(wanted)]
 
 
 def did_you_mean(text: str, candidates: Iterable[str], n: int = 3) -> str | None:

@@ -34,7 +34,11 @@ BAD = [
     (["day", "--date", "2026-02-30", "--water", "1L"], "--date", "YYYY-MM-DD"),
     (["shoes", "add", "boots", "--fit", "snug"], "--fit", "good/tight/loose"),
     (["meds", "stop", "aspirin"], "NAME", "meds add"),
-    (["profile", "set", "--birth-year", "1700"], "--birth-year", "1900"),
+    (
+        ["profile", "set", "--birth-year", "1700"],
+        "--birth-year",
+        "1906-2026",
+    ),  # 120 years back from 2026
     # Any condition is kept as free text now (issue 9); only an over-long one is refused.
     (["profile", "set", "--condition", "grumpy " * 10], "--condition", "at most 60"),
     (["config", "set", "low_water_ml", "lots"], "low_water_ml", "whole number"),

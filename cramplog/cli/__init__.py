@@ -107,10 +107,12 @@ def _fail(message: str, code: int, standalone_mode: bool) -> int:
 class Diary:
     """What every command gets: where the diary is, opened on first use."""
 
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, person: str | None = None) -> None:
         self.db = db  # from --db or CRAMPLOG_DB; None means the default diary
+        self.person = person  # from --person or CRAMPLOG_PERSON; None: the only or default one
         self._engine: Engine | None = None
         self.changed = False  # whether the last `writing` block changed anything
+        self.whose: str | None = None  # the person's name, once a diary of several chose one
 
     @property
     def url(self) -> str:
@@ -142,22 +144,38 @@ class Diary:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        from cramplog import people
         from cramplog.db import session_scope
 
         self.check_exists()
         with session_scope(self.engine) as session:
+            people.scope(session, self.person)
             yield session
+            self._name_the_person(session)
 
     @contextmanager
     def writing(self, summary: str) -> Iterator[Session]:
         """One undoable transaction: all of a command's writes, or none of them."""
-        from cramplog import journal
+        from cramplog import journal, people
         from cramplog.db import session_scope
 
         with session_scope(self.engine, write=True) as session:
+            people.scope(session, self.person)
             journal.track(session, summary)
             yield session
+            self._name_the_person(session)
         self.changed = bool(session.info.get("journal_rows"))
+
+    def _name_the_person(self, session: Session) -> None:
+        """In a diary of several people, say once whose entries a command read or wrote (on
+        stderr, so that --json output stays JSON)."""
+        from cramplog import people
+
+        if self.whose is None and people.several(session):
+            who = people.current(session, create=False)
+            if who is not None:
+                self.whose = who.name
+                click.echo(f"(person: {who.name})", err=True)
 
     @property
     def undo_hint(self) -> str:
@@ -193,9 +211,16 @@ def _extra_argument_hint(message: str) -> str:
     envvar="CRAMPLOG_DB",
     help="Diary file or database URL (default: cramplog.db in your data folder; env CRAMPLOG_DB).",
 )
+@click.option(
+    "--person",
+    metavar="NAME",
+    envvar="CRAMPLOG_PERSON",
+    help="Whose entries, in a diary of several people (a unique beginning of the name is "
+    "enough; env CRAMPLOG_PERSON).",
+)
 @click.version_option(__version__, prog_name="cramplog")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, person: str | None) -> None:
     """cramplog: a night-cramp diary.
 
     \b
@@ -204,7 +229,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     The day:        cramplog day --water 1.5L --exercise 30 --shoes "work boots:9"
     Made a mistake: cramplog undo
     """
-    ctx.obj = Diary(db)
+    ctx.obj = Diary(db, person)
 
 
 from cramplog.cli import (  # noqa: E402
@@ -214,6 +239,7 @@ from cramplog.cli import (  # noqa: E402
     data,
     entries,
     factors,
+    people,
     remind,
     reports,
     things,
@@ -225,6 +251,7 @@ for module in (
     entries,
     things,
     factors,
+    people,
     analysis,
     cohort,
     check,

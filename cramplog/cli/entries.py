@@ -682,10 +682,11 @@ def restore(diary: Diary, episode_id: int) -> None:
 @pass_diary
 def undo(diary: Diary) -> None:
     """Take back the last change (repeat to go further back)."""
-    from cramplog import journal
+    from cramplog import journal, people
     from cramplog.db import session_scope
 
     with session_scope(diary.engine, write=True) as session:
+        people.scope(session, diary.person)  # one person's undo never takes back another's
         change = journal.undo(session)
         summary = change.summary if change else None
         when = change.at if change else None

@@ -11,6 +11,7 @@ to load them when a session of theirs is running, saying what happened either wa
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -53,13 +54,23 @@ def check(ctx: click.Context, notify: bool) -> None:
     """
     from cramplog import lastnight, present
 
-    answer = lastnight.check(ctx.find_object(Diary).url)
+    diary = ctx.find_object(Diary)
+    answer = lastnight.check(diary.url, diary.person)
     if answer.logged:
         return
     night = present.short_day(answer.night)
-    db = _db_words(ctx.find_object(Diary))
+    db = _db_words(diary)
+    if diary.person:
+        db += f" --person {shlex.quote(diary.person)}"
     todo = f"cramplog{db} log, or cramplog{db} none"
-    if answer.no_diary is None:
+    if answer.missing:
+        who = present.listing([present.terminal(name) for name in answer.missing])
+        first = shlex.quote(answer.missing[0])
+        line = (
+            f"Last night ({night}) is not logged yet for {who}: "
+            f"cramplog{db} --person {first} log, or ... none"
+        )
+    elif answer.no_diary is None:
         line = f"Last night ({night}) is not logged yet: {todo}"
     elif db:
         line = (

@@ -160,6 +160,22 @@ def report_dir(session: Session, diary: Diary) -> Path:
     return (file.parent if file is not None else config.data_dir()) / "reports"
 
 
+def _whose_file(session: Session) -> str:
+    """The part of a report's default file name that says whose it is: the person's name (when
+    it is not the default "me") and the start of their uid, so that two people's reports, or
+    two diaries' reports in one folder, never take each other's file."""
+    import re
+
+    from cramplog import diary as ops
+
+    who = ops.person(session, create=False)
+    if who is None:
+        return ""
+    name = re.sub(r"[^\w]+", "-", who.name.casefold()).strip("-_")[:40]
+    named = f"-{name}" if name and who.name != "me" else ""
+    return f"{named}-{who.uid[:6]}"
+
+
 def _inputs(session: Session, end: date) -> Inputs:
     """The whole diary up to `end`, the profile and the flags as of that night."""
     from cramplog import diary as ops
@@ -226,7 +242,7 @@ def _weekly(diary: Diary, week: str | None, output: Path | None, force: bool) ->
         sunday = monday + timedelta(days=6)
         inputs = _inputs(session, sunday)
         iso = monday.isocalendar()
-        name = f"cramplog-weekly-{iso.year}-W{iso.week:02d}.pdf"
+        name = f"cramplog-weekly-{iso.year}-W{iso.week:02d}{_whose_file(session)}.pdf"
         path = output or report_dir(session, diary) / name
     # Refused before the work, and again by private_output at the rename. A report written
     # to the default folder replaces that week's earlier report: it is cramplog's own file.
@@ -270,7 +286,7 @@ def _appointment(diary: Diary, weeks: int, output: Path | None, force: bool) -> 
         end = max(last, frame.last_logged_night(session) or last)
         start = end - timedelta(days=7 * weeks - 1)
         inputs = _inputs(session, end)
-        name = f"cramplog-appointment-{end.isoformat()}.pdf"
+        name = f"cramplog-appointment-{end.isoformat()}{_whose_file(session)}.pdf"
         path = output or report_dir(session, diary) / name
     force = force or output is None
     check_target(path, force=force)

@@ -500,6 +500,7 @@ def config_show(diary: Diary, as_json: bool) -> None:
 
     with diary.reading() as session:
         values = ops.settings(session)
+        own = ops.personal_keys(session)
     if as_json:
         click.echo(json.dumps(values, indent=2))
         return
@@ -507,25 +508,61 @@ def config_show(diary: Diary, as_json: bool) -> None:
     click.echo(f"diary: {diary.url}")
     for key, value in values.items():
         shown = "''" if value == "" else value
-        mark = "" if value == table[key].default else "  (changed)"
+        if key in own:
+            mark = "  (this person's own)"
+        else:
+            mark = "" if value == table[key].default else "  (changed)"
         click.echo(f"{key:<26} {shown!s:<10} {table[key].help}{mark}")
 
 
 @config.command("set")
 @click.argument("key")
-@click.argument("value")
+@click.argument("value", required=False)
+@click.option(
+    "--personal",
+    is_flag=True,
+    help="For the chosen person only (--person); the diary's value stays for everyone else.",
+)
+@click.option(
+    "--diary-value",
+    "diary_value",
+    is_flag=True,
+    help="Take back this person's own value: use the diary's again.",
+)
 @pass_diary
-def config_set(diary: Diary, key: str, value: str) -> None:
+def config_set(
+    diary: Diary, key: str, value: str | None, personal: bool, diary_value: bool
+) -> None:
     """Change a setting, e.g. cramplog config set low_water 50oz (stored as mL)."""
     from cramplog import diary as ops
 
+    if diary_value:
+        if value is not None or personal:
+            raise InputError(
+                "--diary-value", "takes no VALUE and no --personal", "config set KEY --diary-value"
+            )
+        with diary.writing(f"setting {key} back to the diary's") as session:
+            key = ops.known_setting(key)
+            cleared = ops.clear_personal(session, key)
+            stored = ops.setting(session, key)
+        if not cleared:
+            click.echo(f"{key} had no value of this person's own; it is {stored}.")
+            return
+        click.echo(f"{key} = {stored} (the diary's). {diary.undo_hint}")
+        return
+    if value is None:
+        raise InputError("VALUE", "missing", "config set KEY VALUE, e.g. config set units us")
     with diary.writing(f"setting {key}") as session:
         key = ops.setting_name(key)
-        stored = ops.set_setting(session, key, value)
+        stored = ops.set_setting(session, key, value, personal=personal)
         units = str(ops.setting(session, "units") or "metric")
+        shadowed = not personal and key in ops.personal_keys(session)
     if key in ("low_water_ml", "glass_ml"):  # stored as mL, read in the diary's units
         stored = f"{stored} ({present.water(float(stored), units)})"
-    click.echo(f"{key} = {stored}")
+    whose = " (this person's own)" if personal else ""
+    click.echo(f"{key} = {stored}{whose}")
+    if shadowed:
+        click.echo("This person keeps a value of their own; config set KEY --diary-value drops it.")
 
 
 COMMANDS = [shoes, meds, profile, config]

@@ -24,9 +24,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from cramplog import config
+from cramplog import config, people
 from cramplog.errors import InputError
 from cramplog.models import (
     FITS,
@@ -390,9 +390,7 @@ def _row(table: Table, obj: Any) -> dict[str, Any]:
 
 def export_document(session: Session, exported_at: datetime | None = None) -> dict[str, Any]:
     """Everything of the diary's person as a format-2 document (a fixed number of queries)."""
-    who = session.scalars(
-        select(Person).options(selectinload(Person.conditions)).order_by(Person.id).limit(1)
-    ).first()
+    who = people.current(session, create=False)
     pid = who.id if who else -1
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -411,7 +409,11 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
             "conditions": [c.condition for c in who.conditions],
         }
     doc["settings"] = dict(
-        session.execute(select(Setting.key, Setting.value).order_by(Setting.key)).all()
+        session.execute(
+            select(Setting.key, Setting.value)
+            .where(Setting.key != people.DEFAULT_KEY)  # a person of this file, not the next
+            .order_by(Setting.key)
+        ).all()
     )
     shoes = list(session.scalars(select(Shoe).where(Shoe.person_id == pid).order_by(Shoe.id)))
     shoe_uid = {s.id: s.uid for s in shoes}
@@ -877,6 +879,7 @@ def merge(session: Session, parsed: Parsed, *, prefer: str = "diary") -> Summary
         existing = _existing(session, table, who)
         counts = summary.counts.setdefault(table.key, Counts())
         by_uid = {obj.uid: obj for obj in existing}
+        _check_uids_free(session, table, parsed.tables[table.key], set(by_uid))
         by_key: dict[tuple[Any, ...], Any] = {}
         med_uids = {m.id: m.uid for m in med_by_ref.values()} if table is DOSES else {}
         for obj in existing:
@@ -1090,7 +1093,10 @@ def _next_id(session: Session, model: type) -> int:
     the import holds the diary's write lock from its first statement (BEGIN IMMEDIATE)."""
     counters: dict[type, itertools.count[int]] = session.info.setdefault("import_ids", {})
     if model not in counters:
-        top = session.scalar(select(func.max(model.id)))  # type: ignore[attr-defined]
+        top = session.scalar(
+            select(func.max(model.id)),  # type: ignore[attr-defined]
+            execution_options=people.ALL,  # keys are the table's, not one person's
+        )
         counters[model] = itertools.count((top or 0) + 1)
         if len(counters) == 1:
             from cramplog.server import advance_sequences_before_commit
@@ -1146,6 +1152,36 @@ def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
             )
 
 
+def _check_not_someone_else(session: Session, uid: str, who: Person | None) -> None:
+    """An export of one person goes back into that person, never into another of the diary."""
+    owner = session.scalars(select(Person).where(Person.uid == uid)).first()
+    if owner is not None and (who is None or owner.id != who.id):
+        raise InputError(
+            "FILE",
+            f"this file is the diary of {owner.name}, who is already in this diary",
+            f"cramplog --person {owner.name!r} import FILE",
+        )
+
+
+def _check_uids_free(session: Session, table: Table, rows: list[Incoming], mine: set[str]) -> None:
+    """Rows whose uid another person of this diary holds cannot be this person's: refuse the
+    file rather than take the row from them (it would fail on the unique uid anyway)."""
+    model = table.model
+    wanted = [r.uid for r in rows if r.uid and r.uid not in mine]
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        taken = session.scalars(
+            select(model.uid).where(model.uid.in_(chunk)),  # type: ignore[attr-defined]
+            execution_options=people.ALL,
+        ).first()
+        if taken is not None:
+            raise InputError(
+                "FILE",
+                f"its {table.key} include entries of another person of this diary",
+                "import each person's export with --person NAME",
+            )
+
+
 def _blank(session: Session, who: Person) -> bool:
     """A person record with nothing in it yet (made on first use): the file's may replace it."""
     if who.birth_year or who.cramps_since or who.conditions or who.name != "me":
@@ -1160,14 +1196,14 @@ def _merge_profile(
     session: Session, profile: dict[str, Any] | None, summary: Summary, take_file: bool
 ) -> Person:
     counts = summary.counts.setdefault("profile", Counts())
-    who = session.scalars(
-        select(Person).options(selectinload(Person.conditions)).order_by(Person.id).limit(1)
-    ).first()
+    who = people.current(session, create=False)
+    if profile and profile.get("uid"):
+        _check_not_someone_else(session, str(profile["uid"]), who)
     if who is None or (profile and profile.get("uid") and _blank(session, who)):
         fresh = who is None
         if who is None:
-            who = Person(name="me")
-            session.add(who)
+            who = people.current(session)  # "me", or the name --person gave
+            assert who is not None
         if profile:
             _set_profile(who, profile, with_identity=True)
             counts.added += 1
@@ -1187,9 +1223,17 @@ def _merge_profile(
         for n in wanted
         if wanted[n] != current[n] and not (n != "name" and wanted[n] in (None, []))
     ]
-    # A field the file leaves unknown never erases one the diary knows.
+    # A field the file leaves unknown never erases one the diary knows; one the diary leaves
+    # unknown is filled from the file (nothing is lost, so it is no conflict).
+    fill = [n for n in differ if n != "name" and current[n] in (None, [])]
+    if fill:
+        _set_profile(who, {**profile, **{n: wanted[n] for n in fill}}, only=fill)
+        counts.changed += 1
+        differ = [n for n in differ if n not in fill]
     if not differ:
-        counts.skipped += 1
+        if not fill:
+            counts.skipped += 1
+        session.flush()
         return who
     summary.conflicts.append(
         "profile: "
@@ -1227,6 +1271,8 @@ def _merge_settings(
     counts = summary.counts.setdefault("settings", Counts())
     stored = {s.key: s for s in session.scalars(select(Setting))}
     for key, value in settings.items():
+        if key == people.DEFAULT_KEY:
+            continue
         row = stored.get(key)
         if row is None:
             session.add(Setting(key=key, value=value))

@@ -114,7 +114,11 @@ def summary_at(
         "Night cramp diary: summary for the appointment",
         f"{present.day(start)} to {present.day(end)} ({present.length(start, end)}) \u00b7 "
         f"{period['nights_observed']} of {period['nights_in_period']} nights logged ({logged}) "
-        "\u00b7 a self-kept diary",
+        + (
+            f"\u00b7 the self-kept diary of {present.terminal(inputs.profile.shown_name)}"
+            if inputs.profile.shown_name
+            else "\u00b7 a self-kept diary"
+        ),
     )
     sources = Sources()
     who(page, inputs, start, end, sources)

@@ -31,6 +31,12 @@ class Profile:
     conditions: tuple[str, ...] = ()  # condition ids (knowledge.conditions())
     aliases: dict[str, str] = field(default_factory=dict)  # brand -> generic
 
+    @property
+    def shown_name(self) -> str | None:
+        """The name page one carries: None for the unnamed default person ("me")."""
+        name = (self.name or "").strip()
+        return name if name and name != "me" else None
+
 
 @dataclass(frozen=True)
 class Inputs:

@@ -195,7 +195,8 @@ def next_page(pages: list[Page], inputs: Inputs, need: float) -> Page:
 
 def nothing_page(inputs: Inputs, heading: str, end: date) -> Page:
     page = Page(inputs.paper)
-    page.title(heading)
+    name = inputs.profile.shown_name
+    page.title(heading, f"The diary of {present.terminal(name)}" if name else "")
     page.text(
         f"No nights are logged up to {present.day(end)}, so there is nothing to report.",
         size=11,

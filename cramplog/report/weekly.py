@@ -52,7 +52,7 @@ def _weekly(inputs: Inputs, monday: date, path: Path) -> Written:
     page.title(
         f"Night cramps: week of {present.short_day(monday)} to {present.day(sunday)}",
         f"Week {iso.year}-W{iso.week:02d} \u00b7 {this['nights_observed']} of 7 nights logged "
-        f"\u00b7 from your own diary",
+        f"\u00b7 {_whose(inputs)}",
     )
     _week_numbers(page, nightly, monday, first)
     flag_section(page, inputs.check, sunday)
@@ -217,3 +217,8 @@ def _completeness(page: Page, nightly: Nightly, monday: date, first: date) -> No
         parts.append(f"Since the diary began on {present.day(first)}: {part(whole)}.")
     parts.append("A night without an entry counts as unknown, never as cramp-free.")
     page.text(" ".join(parts))
+
+
+def _whose(inputs: Inputs) -> str:
+    name = inputs.profile.shown_name
+    return f"the diary of {present.terminal(name)}" if name else "from your own diary"
