@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, false, func, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from cramplog.models import Episode, NightRecord, Person, Setting
+from cramplog.models import Episode, NightRecord, Person, PersonSetting, Setting
 
 __all__ = [
     "ENDPOINT_KEYS",
@@ -228,9 +228,7 @@ def _counts(session: Session, windows: list[Window]) -> dict[int, dict[str, Any]
 def _persons(session: Session) -> list[tuple[int, str]]:
     """(id, name) of every person not removed, by name (case-blind), then by id."""
     p = _PERSON.c
-    query = select(p.id, p.name)
-    if "removed_at" in p:  # migration 0005: a removed person is left out
-        query = query.where(p.removed_at.is_(None))
+    query = select(p.id, p.name).where(p.removed_at.is_(None))  # `person remove`: left out
     rows = [(row.id, row.name) for row in session.execute(query)]
     return sorted(rows, key=lambda r: (r[1].casefold(), r[1], r[0]))
 
@@ -315,11 +313,8 @@ def _personal(session: Session) -> dict[int, dict[str, Any]]:
     """Per person id, the `baseline_start` and `min_rate_nights` they keep for themselves
     (`config set --personal`, the person_setting table), which their own `stats` uses."""
     from cramplog import config
-    from cramplog.models import Base
 
-    table = Base.metadata.tables.get("person_setting")
-    if table is None:
-        return {}
+    table = PersonSetting.__table__
     query = select(table.c.person_id, table.c.key, table.c.value).where(
         table.c.key.in_(PERSONAL_KEYS)
     )

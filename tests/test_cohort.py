@@ -128,20 +128,18 @@ def _plant(engine: Engine, people: dict[str, dict[str, Any]], first_id: int = 1)
 
 
 def _study() -> str:
-    """The five people (and the removed one, where people can be removed) in the test's diary:
-    the default SQLite file, or the PostgreSQL database of a both_engines run."""
+    """The five people and Eve, removed, in the test's diary: the default SQLite file, or the
+    PostgreSQL database of a both_engines run."""
     url = database_url(None)
     engine = open_engine(url)
     try:
-        everyone = {**PEOPLE, **(REMOVED if "removed_at" in Person.__table__.c else {})}
-        ids = _plant(engine, everyone)
-        if "Eve" in ids:
-            with session_scope(engine, write=True) as session:
-                session.execute(
-                    update(Person.__table__)
-                    .where(Person.__table__.c.id == ids["Eve"])
-                    .values(removed_at=datetime(2026, 11, 22, tzinfo=UTC))
-                )
+        ids = _plant(engine, {**PEOPLE, **REMOVED})
+        with session_scope(engine, write=True) as session:
+            session.execute(
+                update(Person.__table__)
+                .where(Person.__table__.c.id == ids["Eve"])
+                .values(removed_at=datetime(2026, 11, 22, tzinfo=UTC))
+            )
     finally:
         engine.dispose()
     return url
@@ -175,6 +173,56 @@ def test_each_persons_figures_are_their_own_stats(cli: Cli, tmp_path: Path) -> N
         assert entry.pop("person") == name
         assert list(entry) == list(own), name  # the same keys, in the same order
         assert entry == own, name
+
+
+@pytest.mark.both_engines
+def test_each_persons_figures_are_their_own_stats_with_person(cli: Cli) -> None:
+    """The same, against `--person NAME stats --json` in the one diary of everyone."""
+    _study()
+    persons = _by_name(_json(cli, "cohort", "--json"))
+    for name in PEOPLE:
+        entry = dict(persons[name])
+        entry.pop("person")
+        assert entry == _json(cli, "--person", name, "stats", "--json"), name
+
+
+@pytest.mark.both_engines
+def test_a_persons_own_settings_count_for_them_alone(cli: Cli) -> None:
+    """`config set --personal`: Bob's own min_rate_nights (3) gives his 3 nights a rate, and
+    Ann's own baseline_start her own baseline, in cohort as in their own stats."""
+    _study()
+    for who, key, value in (
+        ("Bob", "min_rate_nights", "3"),
+        ("Ann", "baseline_start", "2026-10-26"),
+    ):
+        done = cli("--person", who, "config", "set", "--personal", key, value)
+        assert done.exit_code == 0, done.stderr
+    persons = _by_name(_json(cli, "cohort", "--json"))
+    bob, ann, dee = persons["Bob"], persons["Ann"], persons["Dee"]
+    assert (bob["min_rate_nights"], bob["enough_data"], bob["cramps_per_week"]) == (3, True, 7 / 3)
+    assert (dee["min_rate_nights"], dee["enough_data"]) == (7, True)
+    assert ann["responder"]["baseline_start"] == "2026-10-26"
+    assert ann["responder"]["baseline_cramps_per_week"] == 2.5  # 26 Oct-8 Nov: 5 in 14 nights
+    assert persons["Fay"]["responder"]["baseline_start"] == BASELINE
+    for name in PEOPLE:
+        entry = dict(persons[name])
+        entry.pop("person")
+        assert entry == _json(cli, "--person", name, "stats", "--json"), name
+    pooled = _json(cli, "cohort", "--json")["pooled"]
+    assert pooled["persons_with_enough_data"] == 4
+
+
+@pytest.mark.both_engines
+def test_a_removed_person_is_left_out_and_back_after_undo(cli: Cli) -> None:
+    _study()
+    names = [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
+    assert "Eve" not in names
+    assert cli("person", "remove", "Dee").exit_code == 0
+    names = [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
+    assert names == ["Ann", "Bob", "Cid", "Fay"]
+    undone = cli("--person", "Ann", "undo")  # in a diary of several, undo says whose
+    assert undone.exit_code == 0, undone.stderr
+    assert "Dee" in [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
 
 
 @pytest.mark.both_engines
