@@ -13,8 +13,9 @@ child: steadier than the wall clock when other work shares the machine). Budgets
 in-process, median).
 
 Both engines get the same seed, so they hold the same study (only the uids differ): their
-cohort JSON must agree (mean minutes to 1e-12, floats summed in another order). Exits 1 if a
-budget is exceeded or the engines disagree. The clock is pinned (CRAMPLOG_NOW).
+cohort JSON must agree (mean minutes to 1e-12, floats summed in another order); and on each,
+--check people spread over the study must get exactly their own `--person NAME stats --json`.
+Exits 1 if a budget is exceeded or the engines disagree. The clock is pinned (CRAMPLOG_NOW).
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def measure(name: str, url: str, args: argparse.Namespace) -> tuple[float, float
         cpu.append(CPU[-1])
     summary = statistics.median(times[1:])
     sql = sql_only(url, args.runs)
+    check_people(url, json.loads(out), args.check)
     print(
         f"{name:<11} write {write:6.1f} s (budget {WRITE_SECONDS:.0f})   cohort {summary:5.2f} s "
         f"median of {args.runs} (budget {COHORT_SECONDS:.0f}; runs "
@@ -105,6 +107,21 @@ def measure(name: str, url: str, args: argparse.Namespace) -> tuple[float, float
         f"   grouped SQL alone {sql:5.2f} s"
     )
     return write, summary, json.loads(out)
+
+
+def check_people(url: str, result: dict[str, Any], count: int) -> None:
+    """`count` people spread over the study: each one's cohort entry is their own
+    `--person NAME stats --json` (mean minutes to 1e-12)."""
+    persons = result["persons"]
+    picks = sorted({round(i * (len(persons) - 1) / max(count - 1, 1)) for i in range(count)})
+    for i in picks:
+        entry = dict(persons[i])
+        name = entry.pop("person")
+        _, own = cramplog("--db", url, "--person", name, "stats", "--json")
+        differences = same(entry, json.loads(own), name)
+        if differences:
+            raise SystemExit(f"FAIL: cohort is not {name}'s own stats: {differences[:3]}")
+    print(f"{'':<11} cohort = each one's own stats --json for {len(picks)} people checked")
 
 
 def same(a: Any, b: Any, where: str = "") -> list[str]:
@@ -132,6 +149,7 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--check", type=int, default=5, help="people checked against stats")
     args = parser.parse_args()
     engines = args.engines.split(",")
     failed = False
