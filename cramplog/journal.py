@@ -23,12 +23,25 @@ _UNTRACKED = {"change", "change_row"}
 
 def track(session: Session, summary: str) -> Change:
     """Start journaling this session's writes under one undoable change."""
-    change = Change(summary=summary)
-    session.add(change)
+    # Added to the session only at commit, once it is known whose change it is: a database
+    # whose row policies check person_id (cramplog.access) refuses a change row without it.
+    change = Change(summary=summary, at=utcnow())
     session.info["journal"] = {"change": change, "rows": {}}
     event.listen(session, "after_flush", _after_flush)
     event.listen(session, "before_commit", _before_commit)
     return change
+
+
+def diary_wide(session: Session) -> None:
+    """Journal this command's change as the diary's, not the chosen person's: it is undone by
+    whoever undoes next, and never by a participant's own connection (cramplog.access)."""
+    session.info["diary_wide"] = True
+
+
+def belongs_to(session: Session, person_id: int) -> None:
+    """Journal this command's change as that person's (`person add/rename/remove` of them):
+    theirs to undo, not whoever else undoes next."""
+    session.info["journal_person"] = person_id
 
 
 def describe(session: Session, summary: str) -> None:
@@ -92,15 +105,17 @@ def _before_commit(session: Session) -> None:
     session.flush()
     session.info.pop("journal")
     change: Change = journal["change"]
-    # Whose entries the change wrote, when the command chose a person (cramplog.people).
-    change.person_id = session.info.get("person_id")
+    # Whose entries the change wrote, when the command chose a person (cramplog.people);
+    # a command that changes the diary as a whole says so with diary_wide().
+    if "journal_person" in session.info:
+        change.person_id = session.info["journal_person"]
+    elif not session.info.get("diary_wide"):
+        change.person_id = session.info.get("person_id")
     session.info["journal_rows"] = len(journal["rows"])
     if not journal["rows"]:
-        if change in session.new:
-            session.expunge(change)
-        else:
-            session.delete(change)
         return
+    session.add(change)
+    session.flush()
     # One executemany for all of them (an import journals thousands of rows); ORM objects would
     # each ask SQLite for their key back, a statement per row.
     session.execute(
@@ -148,6 +163,7 @@ def undo(session: Session) -> Change | None:
     if change is None:
         return None
     rows = list(reversed(change.rows))
+    _refuse_when_a_later_change_touched_the_same_rows(session, change)
     _refuse_to_take_a_person_with_entries(session, change, rows)
     if session.get_bind().dialect.name == "sqlite":
         # Rows come back in reverse order of the change, which need not be parent-first.
@@ -173,6 +189,49 @@ def undo(session: Session) -> Change | None:
     session.flush()
     session.expire_all()  # ORM objects loaded earlier must not show the undone state
     return change
+
+
+def _refuse_when_a_later_change_touched_the_same_rows(session: Session, change: Change) -> None:
+    """Undo goes back one change at a time, newest first, within one person's changes; in a
+    diary of several people that is not newest first overall. A later change of someone else
+    may have touched a row this one touched (a diary-wide setting, or a row id SQLite handed
+    out again after this change deleted its row): putting back this change's images would
+    overwrite theirs. Refused instead, naming that change, which must be undone first."""
+    from sqlalchemy import and_, exists
+
+    from cramplog.models import Person
+
+    mine = ChangeRow.__table__.alias("mine")
+    later = (
+        select(Change)
+        .join(ChangeRow, ChangeRow.change_id == Change.id)
+        .where(
+            Change.id > change.id,
+            Change.undone_at.is_(None),
+            exists().where(
+                and_(
+                    mine.c.change_id == change.id,
+                    mine.c.table_name == ChangeRow.table_name,
+                    mine.c.row_key == ChangeRow.row_key,
+                )
+            ),
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+    found = session.scalars(later).first()
+    if found is None:
+        return
+    who = session.get(Person, found.person_id) if found.person_id is not None else None
+    whose = f"{who.name}'s" if who is not None else "the diary's"
+    local = found.at.astimezone()
+    raise InputError(
+        "undo",
+        f"a later change, {whose} {found.summary!r} (from {local:%d %b %H:%M}), touched the "
+        "same entry, so this one cannot be taken back without overwriting it",
+        "undo that change first"
+        + (f": cramplog --person {who.name!r} undo" if who is not None else ""),
+    )
 
 
 def _refuse_to_take_a_person_with_entries(

@@ -203,6 +203,13 @@ def add(session: Session, name: str, birth_year: int | None = None) -> Person:
         diary.check_birth_year(birth_year)
     clean = clean_name(name)
     check_name_free(active(session), clean, "NAME")
+    for gone in removed(session):
+        if gone.name.casefold() == clean.casefold():
+            raise InputError(
+                "NAME",
+                f"{gone.name} was removed from this diary, with their entries kept",
+                f"bring them back: cramplog person restore {gone.name!r}",
+            )
     who = Person(name=clean, birth_year=birth_year)
     session.add(who)
     session.flush()
@@ -232,6 +239,22 @@ def remove(session: Session, name: str) -> Person:
     default = session.get(Setting, DEFAULT_KEY)
     if default is not None and default.value == who.uid:
         session.delete(default)
+    return who
+
+
+def removed(session: Session) -> list[Person]:
+    query = select(Person).where(Person.removed_at.is_not(None)).order_by(Person.id)
+    return list(session.scalars(query, execution_options=ALL))
+
+
+def restore(session: Session, name: str) -> Person:
+    """Bring a removed person back, with every entry they had."""
+    gone = removed(session)
+    if not gone:
+        raise InputError("NAME", "no one has been removed from this diary", "cramplog person list")
+    who = find(gone, name, "NAME")
+    check_name_free(active(session), who.name, "NAME")
+    who.removed_at = None
     return who
 
 

@@ -257,6 +257,13 @@ def _clock(text: str) -> tuple[int, int] | None:
     return hh, mm
 
 
+def _bare_hour(text: str) -> tuple[int, int] | None:
+    """`--at 3`: the hour alone, as the whole of what was typed (03:00)."""
+    if re.fullmatch(r"\d{1,2}", text) and int(text) <= 23:
+        return int(text), 0
+    return None
+
+
 _AGO = re.compile(
     r"(?:(\d+(?:\.\d{1,6})?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?\s+ago"
 )
@@ -293,13 +300,13 @@ def parse_when(
         raise InputError(field, "is empty", WHEN_FORMS)
     if low == "now":
         result = current
-    elif (clock := _clock(low)) is not None:
+    elif (clock := _clock(low) or _bare_hour(low)) is not None:
         day = current.date()
         if datetime.combine(day, time(*clock)) > current.replace(tzinfo=None) + FUTURE_SLACK:
             day -= timedelta(days=1)  # later than now today: the last time it was that
         result = _at(day, *clock, tz, field, fold)
-    elif m := re.fullmatch(r"last night\s+(.+)", low):
-        clock = _clock(m.group(1))
+    elif m := re.fullmatch(r"last night\s+(.+)|(.+?)\s+last night", low):
+        clock = _clock(m.group(1) or m.group(2))
         if clock is not None:
             # "last night 03:00" said in the morning is this morning
             day = current.date() - timedelta(days=0 if clock[0] < 12 else 1)

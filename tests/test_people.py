@@ -111,15 +111,15 @@ def test_one_persons_undo_never_takes_back_anothers_change(cli) -> None:
 
 
 @pytest.mark.both_engines
-def test_undoing_person_add_after_their_entries_is_refused_for_remove(cli) -> None:
+def test_adding_a_person_is_their_change_undone_last(cli) -> None:
     two_people(cli)
-    # Anna's newest change, or the diary's, is `person add Frank`: undoing it would delete
-    # Frank and, with him, the entries he has made since.
-    refused(cli("--person", "Anna", "undo"), "undo", "Frank Miller", "person remove")
+    # Anna's undo takes back her own rename, never Frank's addition or entries.
+    assert "renamed person 'me' to 'Anna'" in ok(cli("--person", "Anna", "undo"))
     assert len(listed(cli, "Frank")["episodes"]) == 2
-    ok(cli("person", "add", "Bo"))
-    assert "added person 'Bo'" in ok(cli("--person", "Anna", "undo"))  # no entries: fine
-    assert "Bo" not in ok(cli("person", "list"))
+    for _ in range(3):  # Frank's own: his cramp-free 19 Nov, then his two cramps
+        ok(cli("--person", "Frank", "undo"))
+    assert "added person 'Frank Miller'" in ok(cli("--person", "Frank", "undo"))
+    assert "Frank" not in ok(cli("person", "list"))
 
 
 @pytest.mark.both_engines
@@ -135,7 +135,8 @@ def test_remove_is_soft_and_undoable(cli) -> None:
     # Anna is now the only one: no --person needed.
     assert [e["severity"] for e in json.loads(ok(cli("list", "--json")))["episodes"]] == [4]
     refused(cli("person", "remove", "Anna"), "only person", "person rename")
-    ok(cli("--person", "Anna", "undo"))
+    assert "removed person" not in ok(cli("undo"))  # Anna's undo: her own change
+    ok(cli("person", "restore", "frank"))
     assert listed(cli, "Frank") == frank
 
 
@@ -257,3 +258,90 @@ def test_remind_check_names_who_has_not_logged_last_night(cli) -> None:
     ok(cli("person", "add", "Bo"))
     ok(cli("person", "default", "Bo"))
     assert cli("remind", "check").exit_code == 1  # the default, Bo, has not logged
+
+
+@pytest.mark.both_engines
+def test_the_check_in_greets_the_chosen_person_and_refuses_before_any_question(cli) -> None:
+    two_people(cli)
+    r = cli("log", "--guided", input="0\n")
+    refused(r, "--person", "Anna")
+    assert "Cramps last night" not in r.output  # nothing asked that would then be lost
+    answers = "0\n" + "\n" * 12
+    r = cli("--person", "Frank", "log", "--guided", input=answers)
+    assert r.exit_code == 0, r.output
+    assert "Good morning, Frank Miller. Last night: Sun 22 Nov 2026." in r.output
+    assert listed(cli, "Frank")["cramp_free_nights"] == ["2026-11-19", "2026-11-22"]
+    assert listed(cli, "Anna")["cramp_free_nights"] == ["2026-11-21"]
+
+
+# --- found by a fresh-eyes caregiver test ------------------------------------------------------
+
+
+@pytest.mark.both_engines
+def test_an_undo_that_would_overwrite_someone_elses_later_row_is_refused(cli) -> None:
+    two_people(cli)
+    ok(cli("--person", "Anna", "none", "--night", "2026-11-20"))
+    ok(cli("--person", "Anna", "log", "4", "--at", "2026-11-21 05:00"))  # takes that mark away
+    ok(cli("--person", "Frank", "none", "--night", "2026-11-22"))
+    ok(cli("--person", "Anna", "meds", "add", "atorvastatin"))
+    ok(cli("--person", "Anna", "meds", "remove", "atorvastatin"))
+    ok(cli("--person", "Frank", "meds", "add", "HCTZ"))
+    frank = listed(cli, "Frank")
+    meds = ok(cli("--person", "Frank", "meds", "list"))
+    # Whatever SQLite did with the freed row ids, Anna's undos never touch Frank's rows:
+    # each either takes back her own change or is refused, naming his.
+    for _ in range(4):
+        r = cli("--person", "Anna", "undo")
+        if r.exit_code != 0:
+            line = refused(r, "undo", "Frank Miller's")
+            assert "--person 'Frank Miller' undo" in line
+            break
+    assert listed(cli, "Frank") == frank
+    assert ok(cli("--person", "Frank", "meds", "list")) == meds
+
+
+@pytest.mark.both_engines
+def test_renaming_someone_is_their_change_not_the_next_undoers(cli) -> None:
+    two_people(cli)
+    ok(cli("person", "rename", "Frank", "Frank J. Miller"))
+    ok(cli("--person", "Frank", "profile", "set", "--name", "Francis Miller"))
+    ok(cli("person", "rename", "Francis", "Frank Miller"))
+    r = cli("--person", "Anna", "undo")  # Anna's own last change: her own rename
+    assert "Frank" not in ok(r) and "'me' to 'Anna'" in r.stdout
+    assert "Frank Miller" in ok(cli("person", "list"))
+    assert "Francis Miller" in ok(cli("--person", "Frank", "undo")) + ok(cli("person", "list"))
+    ok(cli("--person", "Francis", "undo"))  # the profile name
+    assert "Frank J. Miller" in ok(cli("person", "list"))
+    # And Anna's older history stays hers to undo, past `person add Frank` (his change).
+    ok(cli("--person", "me", "undo"))  # her cramp-free 21 Nov
+    assert "logged cramp 1" in ok(cli("--person", "me", "undo"))  # which made her person
+    assert [p["name"] for p in json.loads(ok(cli("person", "list", "--json")))] == [
+        "Frank J. Miller"
+    ]
+    assert len(listed(cli, "Frank")["episodes"]) == 2
+
+
+@pytest.mark.both_engines
+def test_a_personal_setting_travels_with_the_person_in_an_export(cli, tmp_path: Path) -> None:
+    two_people(cli)
+    ok(cli("--person", "Frank", "config", "set", "units", "us", "--personal"))
+    out = tmp_path / "frank.json"
+    ok(cli("--person", "Frank", "export", "-o", str(out)))
+    assert json.loads(out.read_text(encoding="utf-8"))["settings"]["units"] == "us"
+    ok(cli("--person", "Anna", "export", "-o", str(tmp_path / "anna.json")))
+    anna = json.loads((tmp_path / "anna.json").read_text(encoding="utf-8"))["settings"]
+    assert anna.get("units", "metric") == "metric"
+
+
+@pytest.mark.both_engines
+def test_messages_say_what_to_type_in_a_diary_of_several(cli) -> None:
+    two_people(cli)
+    r = cli("--person", "Frank", "none", "--night", "2026-11-15")
+    assert 'Undo with: cramplog --person "Frank Miller" undo' in r.stdout
+    refused(cli("log", "5", "--person", "Frank"), "--person goes before the command", "log")
+    out = ok(cli("--person", "Frank", "config", "set", "low_water", "2L"))
+    assert "for everyone in it" in out and "--personal" in out
+    ok(cli("person", "remove", "Frank"))
+    refused(cli("person", "add", "frank miller"), "was removed", "person restore")
+    ok(cli("person", "restore", "Frank"))
+    assert len(listed(cli, "Frank")["episodes"]) == 2

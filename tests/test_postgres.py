@@ -461,3 +461,58 @@ def test_each_participant_role_keeps_a_diary_the_others_cannot_read(
         assert conn.execute("SELECT note FROM episode").fetchall() == [("p017 only",)]
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="schema p018"):
             conn.execute("SELECT note FROM p018.episode")
+
+
+def test_row_level_security_keeps_each_participant_to_their_own_rows(
+    cli: Cli, pg_url: str, pg_server: Any
+) -> None:
+    """Several people in one study database, and `db grant ROLE` for each: the server itself
+    keeps a participant's connection to that participant's rows."""
+    import os
+
+    import psycopg
+
+    roles = {"Ann": f"pa{os.getpid()}", "Ben": f"pb{os.getpid()}"}
+    with pg_server.connect(pg_url, autocommit=True) as conn:
+        for role in roles.values():
+            conn.execute(f"DROP ROLE IF EXISTS {role}")
+            conn.execute(f"CREATE ROLE {role} LOGIN")
+    ok(cli("--db", pg_url, "person", "add", "Ann"))
+    ok(cli("--db", pg_url, "person", "add", "Ben"))
+    ok(cli("--db", pg_url, "--person", "Ben", "log", "8", "--at", "03:00", "--note", "Ben's"))
+    for who, role in roles.items():
+        ok(cli("--db", pg_url, "--person", who, "db", "grant", role))
+    base = pg_url.replace("//cramplog@", "//{role}@")
+    ann, ben = base.format(role=roles["Ann"]), base.format(role=roles["Ben"])
+    # Ann's connection: one person in the diary, no --person needed, only her cramps.
+    ok(cli("--db", ann, "log", "3", "--at", "02:00", "--note", "Ann's"))
+    assert [p["name"] for p in json_of(cli, ann, "person", "list", "--json")] == ["Ann"]
+    assert [e["note"] for e in json_of(cli, ann, "list", "--all", "--json")["episodes"]] == [
+        "Ann's"
+    ]
+    assert [e["note"] for e in json_of(cli, ben, "list", "--all", "--json")["episodes"]] == [
+        "Ben's"
+    ]
+    # Her undo is hers; the study's own changes and Ben's are not even visible to it.
+    assert "severity 3" in ok(cli("--db", ann, "undo"))
+    assert ok(cli("--db", ann, "undo")).startswith("Nothing to undo")
+    assert len(json_of(cli, ben, "list", "--all", "--json")["episodes"]) == 1
+    # The server, not cramplog, refuses: plain SQL as Ann sees none of Ben's rows, and cannot
+    # point her role at him.
+    name = pg_url.rsplit("?", 1)[0].rsplit("/", 1)[1]
+    with psycopg.connect(host=str(pg_server.socket_dir), dbname=name, user=roles["Ann"]) as conn:
+        assert conn.execute("SELECT note FROM episode").fetchall() == []
+        assert conn.execute("SELECT name FROM person").fetchall() == [("Ann",)]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE setting SET value = 'x' WHERE key LIKE 'role:%'")
+    # The study (the tables' owner) still sees everyone.
+    assert len(json_of(cli, pg_url, "--person", "Ben", "list", "--all", "--json")["episodes"]) == 1
+    r = cli("db", "grant", "p1")  # a diary file has no roles
+    assert r.exit_code == 2 and "PostgreSQL" in r.stderr
+
+
+def test_db_grant_refuses_what_is_not_a_role(cli: Cli, pg_url: str) -> None:
+    ok(cli("--db", pg_url, "person", "add", "Ann"))
+    for role, words in (("Robert'); DROP", "plain role name"), ("nobody_here", "no database role")):
+        r = cli("--db", pg_url, "db", "grant", role)
+        assert r.exit_code == 2 and words in r.stderr, r.stderr

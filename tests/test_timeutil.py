@@ -83,6 +83,11 @@ def test_last_night_and_factor_day() -> None:
         ("1h30m ago", datetime(2026, 11, 23, 6, 30)),
         ("2026-11-20 03:10", datetime(2026, 11, 20, 3, 10)),
         ("2026-11-20T03:10", datetime(2026, 11, 20, 3, 10)),
+        ("3", datetime(2026, 11, 23, 3, 0)),  # the hour alone, as all of --at
+        ("23", datetime(2026, 11, 22, 23, 0)),
+        ("3:10am last night", datetime(2026, 11, 23, 3, 10)),
+        ("last night 3:10am", datetime(2026, 11, 23, 3, 10)),
+        ("11pm last night", datetime(2026, 11, 22, 23, 0)),
     ],
 )
 def test_parse_when(text: str, expected: datetime) -> None:
@@ -94,7 +99,9 @@ def test_parse_when_keeps_an_explicit_offset_as_the_same_instant() -> None:
     assert parsed == datetime(2026, 11, 20, 2, 10, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "25:00", "2026-11-20", "soon", "", "13pm"])
+@pytest.mark.parametrize(
+    "text", ["tomorrow", "25:00", "2026-11-20", "soon", "", "13pm", "24", "03:10 last week"]
+)
 def test_parse_when_rejects_what_it_cannot_read(text: str) -> None:
     with pytest.raises(InputError) as err:
         parse_when(text, NOW)

@@ -48,6 +48,14 @@ class CramplogGroup(click.Group):
             if exc.option_name.lstrip("-").replace(".", "", 1).isdigit():
                 # "cramplog log -1": click takes a negative number for an option
                 return _fail(_negative(exc), 2, standalone_mode)
+            if exc.option_name in ("--person", "--db") and exc.ctx is not None:
+                return _fail(
+                    f"{exc.option_name} goes before the command (accepted: cramplog "
+                    f"{exc.option_name} {'NAME' if exc.option_name == '--person' else 'PATH'} "
+                    f"{exc.ctx.command_path.removeprefix('cramplog ')} ...)",
+                    2,
+                    standalone_mode,
+                )
             return _fail(exc.format_message(), 2, standalone_mode)
         except click.UsageError as exc:
             hint = _extra_argument_hint(exc.format_message())
@@ -151,7 +159,7 @@ class Diary:
         with session_scope(self.engine) as session:
             people.scope(session, self.person)
             yield session
-            self._name_the_person(session)
+            self.name_the_person(session)
 
     @contextmanager
     def writing(self, summary: str) -> Iterator[Session]:
@@ -163,10 +171,10 @@ class Diary:
             people.scope(session, self.person)
             journal.track(session, summary)
             yield session
-            self._name_the_person(session)
+            self.name_the_person(session)
         self.changed = bool(session.info.get("journal_rows"))
 
-    def _name_the_person(self, session: Session) -> None:
+    def name_the_person(self, session: Session) -> None:
         """In a diary of several people, say once whose entries a command read or wrote (on
         stderr, so that --json output stays JSON)."""
         from cramplog import people
@@ -180,7 +188,17 @@ class Diary:
     @property
     def undo_hint(self) -> str:
         """What to say after a write: how to undo it, or that nothing needed writing."""
-        return "Undo with: cramplog undo" if self.changed else "(That was already recorded.)"
+        if not self.changed:
+            return "(That was already recorded.)"
+        return f"Undo with: {self.undo_command}"
+
+    @property
+    def undo_command(self) -> str:
+        """`cramplog undo`, or in a diary of several people whose: `cramplog --person X undo`."""
+        if self.whose is None:
+            return "cramplog undo"
+        name = f'"{self.whose}"' if " " in self.whose else self.whose
+        return f"cramplog --person {name} undo"
 
 
 pass_diary = click.make_pass_decorator(Diary)

@@ -105,6 +105,17 @@ def _moment(text: str, current: datetime) -> datetime:
         return timeutil.parse_when(text, current, fold=ask_fold(exc))
 
 
+def _whose(session: Any) -> str:
+    """ ", Frank Miller" in a diary of several people, so the answers go to the right one."""
+    from cramplog import diary as ops
+    from cramplog import people
+
+    who = ops.person(session, create=False)
+    if who is None or not people.several(session):
+        return ""
+    return f", {present.terminal(who.name)}"
+
+
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
     from cramplog import factors, timeutil, units
@@ -121,9 +132,10 @@ def morning_checkin(diary: Diary) -> None:
         already = [e.id for e in ops.live_episodes_on(session, night)]
         glass = int(ops.setting(session, "glass_ml"))
         own = factors.specs(session)
+        whose = _whose(session)
 
     greeting = "Good morning" if current.hour < 12 else "Hello"
-    click.echo(f"{greeting}. Last night: {present.day(night)}.")
+    click.echo(f"{greeting}{whose}. Last night: {present.day(night)}.")
     question = "Cramps last night? (a number; 0 or no if none)"
     if already:
         ids = ", ".join(map(str, already))

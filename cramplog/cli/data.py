@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cramplog.cli import Diary, pass_diary
+from cramplog.errors import InputError
 
 
 @click.group()
@@ -86,3 +87,27 @@ def db_check(diary: Diary) -> None:
 
 
 COMMANDS = [db]
+
+
+@db.command("grant")
+@click.argument("role")
+@pass_diary
+def db_grant(diary: Diary, role: str) -> None:
+    """On PostgreSQL: let database ROLE read and write the chosen person's entries (--person)
+    and no one else's, enforced by the server's row-level security (README: a study)."""
+    from cramplog import access, journal
+    from cramplog import diary as ops
+
+    with diary.writing(f"granted a role {role!r}") as session:
+        access.require_server(session)
+        who = ops.person(session, create=False)
+        if who is None:
+            raise InputError("--person", "this diary has no one yet", "cramplog person add NAME")
+        access.grant(session, role, who)
+        journal.describe(session, f"let role {role!r} see {who.name!r}")
+        journal.diary_wide(session)
+        name = who.name
+    click.echo(
+        f"Role {role.strip()} now sees {name}'s entries and no one else's. It connects with its "
+        "own login; cramplog needs no --person there."
+    )

@@ -221,7 +221,7 @@ def log(
         click.echo(f"Worth a look: {'; '.join(found)}. Run: cramplog check")
     if trial_line:
         click.echo(trial_line)
-    click.echo("Undo with: cramplog undo")
+    click.echo(f"Undo with: {diary.undo_command}")
 
 
 @click.command()
@@ -662,7 +662,7 @@ def delete(diary: Diary, episode_id: int) -> None:
     with diary.writing(f"deleted cramp {episode_id}") as session:
         e = ops.delete_episode(session, episode_id)
         line = episode_line(e)
-    click.echo(f"Deleted cramp {episode_id} ({line}). Bring it back with: cramplog undo")
+    click.echo(f"Deleted cramp {episode_id} ({line}). Bring it back with: {diary.undo_command}")
 
 
 @click.command()
@@ -688,6 +688,7 @@ def undo(diary: Diary) -> None:
     with session_scope(diary.engine, write=True) as session:
         people.scope(session, diary.person)  # one person's undo never takes back another's
         change = journal.undo(session)
+        diary.name_the_person(session)
         summary = change.summary if change else None
         when = change.at if change else None
     if summary is None:

@@ -62,12 +62,14 @@ def factor_add(
         click.echo(
             present.terminal(
                 f"Brought back factor {shown!r} ({what}), with "
-                f"{present.plural(kept, 'recorded day')}. Undo with: cramplog undo"
+                f"{present.plural(kept, 'recorded day')}. Undo with: {diary.undo_command}"
             )
         )
         return
     example = f'"{shown}"' if found.kind == "yesno" else f'"{shown}=NUMBER"'
-    click.echo(present.terminal(f"Added factor {shown!r} ({what}). Undo with: cramplog undo"))
+    click.echo(
+        present.terminal(f"Added factor {shown!r} ({what}). Undo with: {diary.undo_command}")
+    )
     click.echo(present.terminal(f"Record a day with: cramplog day --factor {example}"))
 
 
@@ -144,7 +146,7 @@ def factor_remove(diary: Diary, name: str) -> None:
         shown = found.name
     click.echo(
         present.terminal(
-            f"Removed factor {shown!r}; its recorded days are kept. Undo with: cramplog undo"
+            f"Removed factor {shown!r}; its recorded days are kept. Undo with: {diary.undo_command}"
         )
     )
 

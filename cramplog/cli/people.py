@@ -20,6 +20,7 @@ def person() -> None:
     Log for them:     cramplog --person Frank log 7 --at 03:10 --site toes
     Who is here:      cramplog person list
     Without --person: cramplog person default Frank
+    Removed by mistake: cramplog person restore Frank
     A diary of one person needs no --person; with several, each command says whose.
     """
 
@@ -35,6 +36,7 @@ def person_add(diary: Diary, name: str, birth_year: int | None) -> None:
     with diary.writing("added a person") as session:
         who = people.add(session, name, birth_year)
         journal.describe(session, f"added person {who.name!r}")
+        journal.belongs_to(session, who.id)
         shown, count = who.name, len(people.active(session))
     click.echo(f"Added {shown}. {diary.undo_hint}")
     if count > 1:
@@ -124,6 +126,7 @@ def person_rename(diary: Diary, old: str, new: str) -> None:
     with diary.writing("renamed a person") as session:
         before, who = people.rename(session, old, new)
         journal.describe(session, f"renamed person {before!r} to {who.name!r}")
+        journal.belongs_to(session, who.id)
         after = who.name
     click.echo(f"Renamed {before} to {after}. {diary.undo_hint}")
 
@@ -138,8 +141,24 @@ def person_remove(diary: Diary, name: str) -> None:
     with diary.writing("removed a person") as session:
         who = people.remove(session, name)
         journal.describe(session, f"removed person {who.name!r}")
+        journal.belongs_to(session, who.id)
         shown = who.name
     click.echo(f"Removed {shown}; their entries stay in the file. {diary.undo_hint}")
+
+
+@person.command("restore")
+@click.argument("name")
+@pass_diary
+def person_restore(diary: Diary, name: str) -> None:
+    """Bring back a removed person, with all their entries."""
+    from cramplog import journal, people
+
+    with diary.writing("restored a person") as session:
+        who = people.restore(session, name)
+        journal.describe(session, f"restored person {who.name!r}")
+        journal.belongs_to(session, who.id)
+        shown = who.name
+    click.echo(f"{shown} is back, with their entries. {diary.undo_hint}")
 
 
 @person.command("default")
@@ -152,6 +171,7 @@ def person_default(diary: Diary, name: str) -> None:
     with diary.writing("chose the default person") as session:
         who = people.set_default(session, name)
         journal.describe(session, f"made {who.name!r} the default person")
+        journal.diary_wide(session)
         shown = who.name
     click.echo(f"Commands without --person now mean {shown}. {diary.undo_hint}")
 

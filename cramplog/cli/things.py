@@ -306,7 +306,7 @@ def meds_remove(diary: Diary, name: str) -> None:
         med = ops.remove_medication(session, name)
         line = med_line(med)
         journal.describe(session, f"removed medicine {line}")
-    click.echo(f"Removed {line}. Bring it back with: cramplog undo")
+    click.echo(f"Removed {line}. Bring it back with: {diary.undo_command}")
 
 
 @meds.command("take")
@@ -552,15 +552,27 @@ def config_set(
         return
     if value is None:
         raise InputError("VALUE", "missing", "config set KEY VALUE, e.g. config set units us")
+    from cramplog import journal
+
     with diary.writing(f"setting {key}") as session:
         key = ops.setting_name(key)
         stored = ops.set_setting(session, key, value, personal=personal)
+        if not personal:
+            journal.diary_wide(session)  # everyone's setting, not the chosen person's change
+        from cramplog import people
+
+        for_everyone = not personal and len(people.active(session)) > 1
         units = str(ops.setting(session, "units") or "metric")
         shadowed = not personal and key in ops.personal_keys(session)
     if key in ("low_water_ml", "glass_ml"):  # stored as mL, read in the diary's units
         stored = f"{stored} ({present.water(float(stored), units)})"
     whose = " (this person's own)" if personal else ""
     click.echo(f"{key} = {stored}{whose}")
+    if for_everyone:
+        click.echo(
+            "That is the diary's setting, for everyone in it; for one person alone: "
+            f"cramplog --person NAME config set {key} VALUE --personal"
+        )
     if shadowed:
         click.echo("This person keeps a value of their own; config set KEY --diary-value drops it.")
 

@@ -126,7 +126,7 @@ def plan(
         click.echo(line)
     click.echo(
         f"Record each day whether you did it ({_record_hint(name)}), so adherence can be "
-        "checked. Undo with: cramplog undo"
+        f"checked. Undo with: {diary.undo_command}"
     )
 
 

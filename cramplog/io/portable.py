@@ -45,6 +45,7 @@ from cramplog.models import (
     NightRecord,
     Person,
     PersonCondition,
+    PersonSetting,
     Setting,
     Shoe,
     Trial,
@@ -411,10 +412,17 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
     doc["settings"] = dict(
         session.execute(
             select(Setting.key, Setting.value)
-            .where(Setting.key != people.DEFAULT_KEY)  # a person of this file, not the next
+            # Whose a role and the default person are belong to this diary, not the next.
+            .where(Setting.key != people.DEFAULT_KEY, Setting.key.not_like("role:%"))
             .order_by(Setting.key)
         ).all()
     )
+    if who is not None:
+        # The settings as this person has them: their own values travel with them.
+        own = session.execute(
+            select(PersonSetting.key, PersonSetting.value).where(PersonSetting.person_id == pid)
+        )
+        doc["settings"] = dict(sorted({**doc["settings"], **dict(own.all())}.items()))
     shoes = list(session.scalars(select(Shoe).where(Shoe.person_id == pid).order_by(Shoe.id)))
     shoe_uid = {s.id: s.uid for s in shoes}
     doc["shoes"] = [_row(SHOES, s) for s in shoes]
@@ -1155,6 +1163,12 @@ def _apply(session: Session, table: Table, obj: Any, row: Incoming) -> None:
 def _check_not_someone_else(session: Session, uid: str, who: Person | None) -> None:
     """An export of one person goes back into that person, never into another of the diary."""
     owner = session.scalars(select(Person).where(Person.uid == uid)).first()
+    if owner is not None and owner.removed_at is not None:
+        raise InputError(
+            "FILE",
+            f"this file is the diary of {owner.name}, who was removed from this diary",
+            f"bring them back first: cramplog person restore {owner.name!r}",
+        )
     if owner is not None and (who is None or owner.id != who.id):
         raise InputError(
             "FILE",
@@ -1271,7 +1285,7 @@ def _merge_settings(
     counts = summary.counts.setdefault("settings", Counts())
     stored = {s.key: s for s in session.scalars(select(Setting))}
     for key, value in settings.items():
-        if key == people.DEFAULT_KEY:
+        if key == people.DEFAULT_KEY or key.startswith("role:"):
             continue
         row = stored.get(key)
         if row is None:
