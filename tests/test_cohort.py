@@ -213,15 +213,15 @@ def test_a_persons_own_settings_count_for_them_alone(cli: Cli) -> None:
 
 
 @pytest.mark.both_engines
-def test_a_removed_person_is_left_out_and_back_after_undo(cli: Cli) -> None:
+def test_a_removed_person_is_left_out_and_back_once_restored(cli: Cli) -> None:
     _study()
     names = [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
     assert "Eve" not in names
     assert cli("person", "remove", "Dee").exit_code == 0
     names = [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
     assert names == ["Ann", "Bob", "Cid", "Fay"]
-    undone = cli("--person", "Ann", "undo")  # in a diary of several, undo says whose
-    assert undone.exit_code == 0, undone.stderr
+    restored = cli("person", "restore", "Dee")
+    assert restored.exit_code == 0, restored.stderr
     assert "Dee" in [p["person"] for p in _json(cli, "cohort", "--json")["persons"]]
 
 
