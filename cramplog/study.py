@@ -23,12 +23,11 @@ Everyone is enrolled the same night: the study's first 2 weeks are the baseline
 Rows are written with Core `insert(table)` executemany (never an ORM object per row), with the
 ids and uids generated here, in chunks of people, all in the caller's one transaction. The
 ids continue from the tables' largest; on PostgreSQL the id sequences are moved past them
-afterwards (`fix_sequences`).
+afterwards (cramplog.bulk).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -36,10 +35,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from cramplog import demo
+from cramplog import bulk, demo
 from cramplog.models import (
     Day,
     DayShoe,
@@ -51,7 +50,7 @@ from cramplog.models import (
     Shoe,
 )
 
-__all__ = ["SYNTHETIC", "StudySummary", "fix_sequences", "person_name", "write_study"]
+__all__ = ["SYNTHETIC", "StudySummary", "person_name", "write_study"]
 
 SYNTHETIC = "(synthetic)"  # every demo person's name ends so (demo.DEMO_PERSON too)
 CHUNK = 50  # people generated and inserted at a time: bounded memory for any N
@@ -78,36 +77,6 @@ class StudySummary:
 def person_name(i: int) -> str:
     """The i-th (from 0) synthetic participant's name: "Participant 0001 (synthetic)"."""
     return f"Participant {i + 1:04d} {SYNTHETIC}"
-
-
-class _Ids:
-    """The next free id of each table, so that children can name their parents' ids."""
-
-    def __init__(self, session: Session) -> None:
-        self.next: dict[str, int] = {}
-        for model in (Person, Shoe, Medication, Day, DayShoe, NightRecord, Episode):
-            table = model.__table__
-            top = session.scalar(select(func.max(table.c.id)))
-            self.next[table.name] = int(top or 0) + 1
-
-    def take(self, table: str, n: int) -> np.ndarray:
-        first = self.next[table]
-        self.next[table] = first + n
-        return np.arange(first, first + n)
-
-
-def _uids(n: int) -> list[str]:
-    """`n` random (version 4) UUIDs as text, as models.new_uid makes them, five times faster:
-    one read of the system's random source for all of them."""
-    raw = bytearray(os.urandom(16 * n))
-    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
-    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
-    h = raw.hex()
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-"
-        f"{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * n, 32)
-    ]
 
 
 def _na_list(values: np.ndarray, keep: np.ndarray) -> list[Any]:
@@ -138,7 +107,7 @@ class _Span:
     zone: ZoneInfo
 
 
-def _person(rows: _Rows, ids: _Ids, i: int, seed: int, span: _Span) -> None:
+def _person(rows: _Rows, ids: bulk.Ids, i: int, seed: int, span: _Span) -> None:
     rng = np.random.default_rng(np.random.SeedSequence([seed, i]))
     start, end = span.start, span.end
     count = len(span.dates) - 1
@@ -146,7 +115,7 @@ def _person(rows: _Rows, ids: _Ids, i: int, seed: int, span: _Span) -> None:
     rows.tables["person"].append(
         {
             "id": person_id,
-            "uid": _uids(1)[0],
+            "uid": bulk.uids(1)[0],
             "name": person_name(i),
             "birth_year": int(rng.integers(1935, 1976)),
         }
@@ -185,7 +154,7 @@ def _person(rows: _Rows, ids: _Ids, i: int, seed: int, span: _Span) -> None:
 
     shoe_ids = ids.take("shoe", len(demo.SHOES)).tolist()
     for shoe_id, uid, (name, fit, kind, _, _) in zip(
-        shoe_ids, _uids(len(demo.SHOES)), demo.SHOES, strict=True
+        shoe_ids, bulk.uids(len(demo.SHOES)), demo.SHOES, strict=True
     ):
         rows.tables["shoe"].append(
             {"id": shoe_id, "uid": uid, "person_id": person_id, "name": name}
@@ -195,7 +164,7 @@ def _person(rows: _Rows, ids: _Ids, i: int, seed: int, span: _Span) -> None:
     if thiazide:
         meds.append((demo.THIAZIDE, "12.5 mg", thiazide_start))
     for med_id, uid, (name, dose, since) in zip(
-        ids.take("medication", len(meds)).tolist(), _uids(len(meds)), meds, strict=True
+        ids.take("medication", len(meds)).tolist(), bulk.uids(len(meds)), meds, strict=True
     ):
         rows.tables["medication"].append(
             {"id": med_id, "uid": uid, "person_id": person_id, "name": name}
@@ -208,7 +177,7 @@ def _person(rows: _Rows, ids: _Ids, i: int, seed: int, span: _Span) -> None:
 
 def _days(
     rows: _Rows,
-    ids: _Ids,
+    ids: bulk.Ids,
     rng: np.random.Generator,
     truth: pd.DataFrame,
     observed: np.ndarray,
@@ -239,7 +208,7 @@ def _days(
     columns["sitting_hours"] = _na_list(truth["sitting_hours"].to_numpy(), keep["sitting_hours"])
     columns["activities"] = activities
     table = rows.tables["day"]
-    uids = _uids(len(where))
+    uids = bulk.uids(len(where))
     dates = span.dates
     for day_id, uid, i in zip(day_ids.tolist(), uids, where.tolist(), strict=True):
         row = {"id": day_id, "uid": uid, "person_id": person_id, "date": dates[i]}
@@ -264,7 +233,7 @@ def _days(
 
 def _nights(
     rows: _Rows,
-    ids: _Ids,
+    ids: bulk.Ids,
     cramp_logged: np.ndarray,
     observed: np.ndarray,
     person_id: int,
@@ -276,14 +245,14 @@ def _nights(
     rows.tables["night"].extend(
         {"id": night_id, "uid": uid, "person_id": person_id, "night": dates[i + 1]}
         for night_id, uid, i in zip(
-            ids.take("night", len(free)).tolist(), _uids(len(free)), free, strict=True
+            ids.take("night", len(free)).tolist(), bulk.uids(len(free)), free, strict=True
         )
     )
 
 
 def _episodes(
     rows: _Rows,
-    ids: _Ids,
+    ids: bulk.Ids,
     rng: np.random.Generator,
     cramp_nights: np.ndarray,
     person_id: int,
@@ -321,7 +290,7 @@ def _episodes(
     whole_minutes = np.round(hours * 60).astype(int).tolist()  # after midnight, to the minute
     columns = zip(
         ids.take("episode", m).tolist(),
-        _uids(m),
+        bulk.uids(m),
         cramp_nights[night_of].tolist(),
         whole_minutes,
         _na_list(severity, rated),
@@ -396,7 +365,7 @@ def write_study(
     for key, value in (("timezone", tz), ("baseline_start", start.isoformat())):
         session.execute(Setting.__table__.delete().where(Setting.__table__.c.key == key))
         session.execute(insert(Setting.__table__), [{"key": key, "value": value}])
-    ids = _Ids(session)
+    ids = bulk.Ids(session, list(_TABLES.values()))
     fixed = _fixed(stamp, tz)
     totals = _Rows({})
     for first in range(0, persons, CHUNK):
@@ -409,11 +378,11 @@ def write_study(
         for name in _ORDER:
             if not rows.tables[name]:
                 continue
-            _bulk(session, _TABLES[name], fixed[name], rows.tables[name])
+            bulk.insert_rows(session, _TABLES[name], fixed[name], rows.tables[name])
         totals.observed += rows.observed
         totals.episodes += rows.episodes
         totals.days += rows.days
-    fix_sequences(session)
+    bulk.fix_sequences(session, list(_TABLES.values()))
     return StudySummary(
         persons=persons,
         start=start,
@@ -424,59 +393,3 @@ def write_study(
         days_logged=totals.days,
         seed=seed,
     )
-
-
-def _bulk(
-    session: Session, table: Table, fixed: dict[str, Any], rows: list[dict[str, Any]]
-) -> None:
-    """Insert `rows` (each with `fixed` too) in the session's transaction.
-
-    SQLite: Core `insert(table)` executemany (sqlite3's executemany). PostgreSQL: COPY through
-    psycopg, each value converted by its column's own bind processor first (UTC instants
-    stored naive, as UTCDateTime stores them). Measured for 40 people x 12 months on this
-    machine: Core executemany (psycopg's pipelined statement per row) 5.1 s, SQLAlchemy's
-    multi-row VALUES 10.9 s, COPY 2.2 s; a thousand people took 96-120 s the first way,
-    at the 2-minute budget, hence COPY.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table).values(**fixed), rows)
-        return
-    dialect = session.get_bind().dialect
-
-    def processor(name: str) -> Any:
-        return table.c[name].type.bind_processor(dialect)
-
-    names = list(rows[0])
-    convert = [(i, f) for i, f in enumerate(processor(n) for n in names) if f is not None]
-    constants = []
-    for name, value in fixed.items():
-        f = processor(name)
-        constants.append(value if f is None or value is None else f(value))
-    columns = ", ".join(dialect.identifier_preparer.quote(n) for n in [*names, *fixed])
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = [*row.values(), *constants]
-                for i, f in convert:
-                    if values[i] is not None:
-                        values[i] = f(values[i])
-                copy.write_row(values)
-    finally:
-        cursor.close()
-
-
-def fix_sequences(session: Session) -> None:
-    """On PostgreSQL, move each id sequence past the ids written here (SQLite needs nothing:
-    its next id is always the largest plus one), and gather the tables' statistics now, so
-    that the first `cohort` after a bulk load is planned on them rather than on guesses."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for name in _ORDER:
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)"
-            )
-        )
-        session.execute(text(f"ANALYZE {name}"))
