@@ -253,6 +253,7 @@ def main(ctx: click.Context, db: str | None, person: str | None) -> None:
 from cramplog.cli import (  # noqa: E402
     analysis,
     check,
+    cohort,
     data,
     entries,
     factors,
@@ -270,6 +271,7 @@ for module in (
     factors,
     people,
     analysis,
+    cohort,
     check,
     reports,
     data,

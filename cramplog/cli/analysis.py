@@ -386,22 +386,23 @@ def _demo_target(diary: Diary, db_path: str | None, force: bool) -> Path:
 
 
 def _holds_demo(path: Path) -> bool:
-    """Whether `path` is a diary written by `cramplog demo` (its person is the demo person)."""
+    """Whether `path` is a diary written by `cramplog demo`: its people are all synthetic
+    (the demo person, or a `demo --persons` study's participants)."""
     import sqlite3
 
-    from cramplog.demo import DEMO_PERSON
+    from cramplog.study import SYNTHETIC
 
     if path.stat().st_size == 0:
         return True
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT name FROM person ORDER BY id LIMIT 1").fetchone()
+            names = [row[0] for row in conn.execute("SELECT name FROM person")]
         finally:
             conn.close()
     except sqlite3.Error:
         return False
-    return row is not None and row[0] == DEMO_PERSON
+    return bool(names) and all(str(name).endswith(SYNTHETIC) for name in names)
 
 
 def _remove_sqlite_files(path: Path) -> None:
@@ -421,10 +422,24 @@ def _remove_sqlite_files(path: Path) -> None:
     "--months", type=int, default=DEFAULT_DEMO_MONTHS, show_default=True, help="How long a diary."
 )
 @click.option("--force", is_flag=True, help="Replace an existing demo diary.")
+@click.option(
+    "--persons",
+    type=int,
+    metavar="N",
+    help="A synthetic study of N people, into --db-path, else --db (an empty or demo database).",
+)
 @pass_diary
-def demo(diary: Diary, db_path: str | None, seed: int | None, months: int, force: bool) -> None:
+def demo(
+    diary: Diary,
+    db_path: str | None,
+    seed: int | None,
+    months: int,
+    force: bool,
+    persons: int | None,
+) -> None:
     """Write a synthetic, realistic diary to a separate demo file, to try stats, insights,
-    check and reports on. Its planted effects are listed in the cramplog.demo module."""
+    check and reports on. Its planted effects are listed in the cramplog.demo module.
+    With --persons, a study of many people for cohort (cramplog.study)."""
     import os
 
     from cramplog import timeutil
@@ -433,6 +448,12 @@ def demo(diary: Diary, db_path: str | None, seed: int | None, months: int, force
         raise InputError(
             "--months", f"{months} is out of range", f"a whole number from 1 to {MAX_DEMO_MONTHS}"
         )
+    if persons is not None:
+        from cramplog.cli import study
+
+        seed = DEFAULT_DEMO_SEED if seed is None else seed
+        study.write(diary, db_path, persons, months, seed, force)
+        return
     target = _demo_target(diary, db_path, force)
 
     from cramplog import demo as generator
