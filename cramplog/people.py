@@ -157,8 +157,14 @@ def _default(session: Session, people: Sequence[Person]) -> Person:
     )
 
 
+CHOICES_SHOWN = 8  # a study's thousand names do not fit one line
+
+
 def choices(people: Sequence[Person]) -> str:
-    return ", ".join(repr(p.name) if " " in p.name else p.name for p in people)
+    """The people to choose from, in one line: the first few, then how many more."""
+    names = ", ".join(repr(p.name) if " " in p.name else p.name for p in people[:CHOICES_SHOWN])
+    more = len(people) - CHOICES_SHOWN
+    return names + (f" and {more} more (cramplog person list)" if more > 0 else "")
 
 
 def find(people: Sequence[Person], name: str, field: str) -> Person:

@@ -345,3 +345,13 @@ def test_messages_say_what_to_type_in_a_diary_of_several(cli) -> None:
     refused(cli("person", "add", "frank miller"), "was removed", "person restore")
     ok(cli("person", "restore", "Frank"))
     assert len(listed(cli, "Frank")["episodes"]) == 2
+
+
+def test_a_refusal_in_a_study_names_a_few_people_not_a_thousand(cli) -> None:
+    for i in range(12):
+        ok(cli("person", "add", f"Participant {i:04d}"))
+    line = refused(
+        cli("stats"), "--person", "Participant 0000", "and 4 more (cramplog person list)"
+    )
+    assert "Participant 0011" not in line
+    refused(cli("--person", "Participant", "stats"), "could be", "and 4 more")
