@@ -317,3 +317,13 @@ def test_two_factors_that_never_happened_are_not_the_same_nights() -> None:
     assert by["heels"]["label"] == "heels" and by["tight_shoes"]["label"] == "tight shoes"
     assert by["heels"]["same_as"] == by["tight_shoes"]["same_as"] == []
     assert by["heels"]["q_value"] is None and by["heels"]["finding"] is False
+
+
+def test_stats_counts_nothing_for_a_period_with_no_night_logged(cli) -> None:
+    """0 cramps would claim the nights were counted: with none logged there is nothing to count."""
+    assert cli("log", "4", "--at", "2026-11-22 02:00").exit_code == 0
+    out = cli("stats").output
+    rows = {line[:24].strip(): line[24:].split() for line in out.splitlines() if line[:24].strip()}
+    assert rows["cramp nights"] == ["1", "–"]
+    assert rows["cramps"] == ["1", "–"]
+    assert rows["cramp-free nights"] == ["0", "–"]

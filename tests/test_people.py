@@ -261,11 +261,17 @@ def test_remind_check_names_who_has_not_logged_last_night(cli) -> None:
 
 
 @pytest.mark.both_engines
-def test_the_check_in_greets_the_chosen_person_and_refuses_before_any_question(cli) -> None:
+def test_the_check_in_asks_whose_night_and_greets_that_person(cli) -> None:
     two_people(cli)
-    r = cli("log", "--guided", input="0\n")
+    r = cli("log", "--guided", input="\n")  # Enter: no one chosen, so refused as any command
     refused(r, "--person", "Anna")
+    assert "Whose night is it?" in r.output and "2. Frank Miller" in r.output
     assert "Cramps last night" not in r.output  # nothing asked that would then be lost
+    r = cli("log", "--guided", input="2\n0\n" + "\n" * 12)
+    assert r.exit_code == 0, r.output
+    assert "Good morning, Frank Miller. Last night" in r.output
+    assert listed(cli, "Frank")["cramp_free_nights"] == ["2026-11-19", "2026-11-22"]
+    ok(cli("--person", "Frank", "undo"))
     answers = "0\n" + "\n" * 12
     r = cli("--person", "Frank", "log", "--guided", input=answers)
     assert r.exit_code == 0, r.output

@@ -92,6 +92,11 @@ def _logged(e: dict[str, Any]) -> str:
     )
 
 
+def _cell_of(period: dict[str, Any], key: str, digits: int) -> str:
+    """A period's figure; with no night logged there is nothing to count, so a dash, not 0."""
+    return _fmt(None if not period["nights_observed"] else period[key], digits)
+
+
 def _fmt(value: Any, digits: int = 1) -> str:
     """A table cell: counts as they are, measures to `digits`, a dash for "none to give"."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -174,7 +179,7 @@ def _print_stats(s: dict[str, Any], default: bool, weeks: int | None) -> None:
     click.echo(f"{'':<24}{'this period':>16}{'before':>16}")
     click.echo(f"{'nights logged':<24}{_logged(s):>16}{_logged(prev):>16}")
     for label, key, digits in _STATS_ROWS:
-        click.echo(f"{label:<24}{_fmt(s[key], digits):>16}{_fmt(prev[key], digits):>16}")
+        click.echo(f"{label:<24}{_cell_of(s, key, digits):>16}{_cell_of(prev, key, digits):>16}")
     click.echo(f"{'nights woken (of known)':<24}{_woken(s):>16}{_woken(prev):>16}")
     click.echo("")
     if s["nights_observed"] == 0:

@@ -116,8 +116,39 @@ def _whose(session: Any) -> str:
     return f", {present.terminal(who.name)}"
 
 
+def _choose_person(diary: Diary) -> None:
+    """In a diary of several people with no one chosen, ask whose night it is (by number or
+    name) rather than refuse after the first question; Enter, or no answer, refuses as any
+    command would."""
+    from cramplog import people
+
+    if diary.person is not None:
+        return
+    with diary.reading() as session:
+        everyone = [p.name for p in people.active(session)]
+        default = people.default_uid(session)
+        chosen = default is not None and any(p.uid == default for p in people.active(session))
+    if len(everyone) < 2 or chosen:
+        return
+    click.echo("Whose night is it?")
+    for i, name in enumerate(everyone, start=1):
+        click.echo(f"  {i}. {present.terminal(name)}")
+
+    def pick(text: str) -> str:
+        if text.isdigit() and 1 <= int(text) <= len(everyone):
+            return everyone[int(text) - 1]
+        meant = words.names_meant(everyone, text)
+        if len(meant) != 1:
+            raise InputError("person", f"{text!r} is not one of them", "its number or name")
+        return everyone[meant[0]]
+
+    diary.person = _ask(f"Number or name (1-{len(everyone)})", pick)
+
+
 def morning_checkin(diary: Diary) -> None:
     from cramplog import diary as ops
+
+    _choose_person(diary)
     from cramplog import factors, timeutil, units
     from cramplog.cli.shared import clock
     from cramplog.present.diary import day_line, episode_line
