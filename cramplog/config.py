@@ -20,6 +20,11 @@ from cramplog.errors import InputError
 APP = "cramplog"
 
 
+# A `setting` row that is no setting of config's: the uid of `person default NAME`
+# (cramplog.people), read also by `remind check` without the ORM.
+DEFAULT_PERSON_KEY = "default_person"
+
+
 def data_dir() -> Path:
     """The per-user folder for the diary: CRAMPLOG_HOME, else the platform's data folder."""
     home = os.environ.get("CRAMPLOG_HOME")

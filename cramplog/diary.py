@@ -51,7 +51,11 @@ def person(session: Session, *, create: bool = True) -> Person | None:
 def _personal(session: Session) -> dict[str, str]:
     """The settings the session's person keeps for themselves (`config set --personal`).
 
-    None when no one is chosen yet (a diary-wide command in a diary of several people)."""
+    Empty when no one is chosen yet (a diary-wide command in a diary of several people).
+    Read once per session, like settings(): `setting()` asks for it on every call."""
+    cached = session.info.get("personal_settings")
+    if cached is not None:
+        return cached
     try:
         pid = people.current_id(session)
     except InputError:
@@ -59,7 +63,14 @@ def _personal(session: Session) -> dict[str, str]:
     if pid is None:
         return {}
     query = select(PersonSetting.key, PersonSetting.value).where(PersonSetting.person_id == pid)
-    return dict(session.execute(query, execution_options=people.ALL).all())
+    found = dict(session.execute(query, execution_options=people.ALL).all())
+    session.info["personal_settings"] = found
+    return found
+
+
+def _forget_settings(session: Session) -> None:
+    session.info.pop("settings", None)
+    session.info.pop("personal_settings", None)
 
 
 def settings(session: Session) -> dict[str, Any]:
@@ -125,7 +136,7 @@ def set_setting(session: Session, key: str, text: str, *, personal: bool = False
                 key, exc.problem, f"a whole number of mL, or {units.WATER_FORMS}"
             ) from None
     value = config.parse_setting(key, text)
-    session.info.pop("settings", None)
+    _forget_settings(session)
     if personal:
         who = person(session)
         assert who is not None
@@ -156,7 +167,7 @@ def clear_personal(session: Session, key: str) -> bool:
     if own is None:
         return False
     session.delete(own)
-    session.info.pop("settings", None)
+    _forget_settings(session)
     return True
 
 

@@ -137,7 +137,7 @@ def _read(engine: Engine, where: Path | str, person: str | None, *, removable: b
         stored = dict(
             conn.execute(
                 select(_setting.c.key, _setting.c.value).where(
-                    _setting.c.key.in_(["day_boundary", "timezone", "default_person"])
+                    _setting.c.key.in_(["day_boundary", "timezone", config.DEFAULT_PERSON_KEY])
                 )
             ).all()
         )
@@ -169,7 +169,7 @@ def _read(engine: Engine, where: Path | str, person: str | None, *, removable: b
                 "--person", f"{person!r} is not one person of this diary", ", ".join(names)
             )
         return Answer(night, everyone[meant[0]].id in logged)
-    default = [r for r in everyone if removable and r.uid == stored.get("default_person")]
+    default = [r for r in everyone if removable and r.uid == stored.get(config.DEFAULT_PERSON_KEY)]
     if default:
         return Answer(night, default[0].id in logged)
     missing = tuple(r.name for r in everyone if r.id not in logged)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from cramplog import text
+from cramplog import config, text
 from cramplog.errors import InputError
 from cramplog.models import (
     Day,
@@ -43,7 +43,7 @@ from cramplog.models import (
 )
 
 ALL = {"all_persons": True}  # execution options of a query that reads every person's rows
-DEFAULT_KEY = "default_person"  # a `setting` row: the uid of `person default NAME`
+DEFAULT_KEY = config.DEFAULT_PERSON_KEY
 DEFAULT_NAME = "me"  # the person a new diary starts with
 NAME_MAX = 100  # the width of person.name
 
@@ -84,19 +84,27 @@ def _add_criteria(state: ORMExecuteState) -> None:
     if not any(m.class_ in _SCOPED for m in state.all_mappers):
         return  # the person, settings, the journal: the diary's own, not one person's
     pid = current_id(state.session)
-    if pid is None:
-        pid = -1  # an empty diary: nobody's rows, and nobody is created by reading
-    options: list[Any] = [
-        with_loader_criteria(model, model.person_id == pid, include_aliases=True) for model in OWNED
-    ]
+    options = state.session.info.get("person_criteria")
+    if options is None or pid is None:
+        options = _criteria(-1 if pid is None else pid)  # -1: an empty diary, nobody's rows
+        if pid is not None:
+            state.session.info["person_criteria"] = options  # the person is fixed from now on
+    state.statement = state.statement.options(*options)
+
+
+def _criteria(pid: int) -> list[Any]:
+    """The loader options that keep a SELECT to person `pid`'s rows."""
     days = select(Day.id).where(Day.person_id == pid).scalar_subquery()
     meds = select(Medication.id).where(Medication.person_id == pid).scalar_subquery()
-    options += [
+    return [
+        *(
+            with_loader_criteria(model, model.person_id == pid, include_aliases=True)
+            for model in OWNED
+        ),
         with_loader_criteria(DayShoe, DayShoe.day_id.in_(days), include_aliases=True),
         with_loader_criteria(DayFactor, DayFactor.day_id.in_(days), include_aliases=True),
         with_loader_criteria(Dose, Dose.medication_id.in_(meds), include_aliases=True),
     ]
-    state.statement = state.statement.options(*options)
 
 
 def active(session: Session) -> list[Person]:

@@ -244,6 +244,11 @@ def close_to(text: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0
     return list(dict.fromkeys(by_key[k] for k in keys))
 
 
+def as_typed(name: str) -> str:
+    """A person's name as it is typed after --person: in double quotes when it has a space."""
+    return f'"{name}"' if " " in name else name
+
+
 def names_meant(names: Sequence[str], typed: str) -> list[int]:
     """Which of `names` a person means by `typed` (a person's name for --person): the one
     whose whole name it is, in any case and spacing, else every name it begins."""

@@ -195,10 +195,11 @@ class Diary:
     @property
     def undo_command(self) -> str:
         """`cramplog undo`, or in a diary of several people whose: `cramplog --person X undo`."""
+        from cramplog.words import as_typed
+
         if self.whose is None:
             return "cramplog undo"
-        name = f'"{self.whose}"' if " " in self.whose else self.whose
-        return f"cramplog --person {name} undo"
+        return f"cramplog --person {as_typed(self.whose)} undo"
 
 
 pass_diary = click.make_pass_decorator(Diary)

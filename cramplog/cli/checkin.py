@@ -125,10 +125,10 @@ def _choose_person(diary: Diary) -> None:
     if diary.person is not None:
         return
     with diary.reading() as session:
-        everyone = [p.name for p in people.active(session)]
+        found = people.active(session)
         default = people.default_uid(session)
-        chosen = default is not None and any(p.uid == default for p in people.active(session))
-    if len(everyone) < 2 or chosen:
+    everyone = [p.name for p in found]
+    if len(everyone) < 2 or any(p.uid == default for p in found):
         return
     click.echo("Whose night is it?")
     for i, name in enumerate(everyone, start=1):

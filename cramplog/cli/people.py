@@ -32,6 +32,7 @@ def person() -> None:
 def person_add(diary: Diary, name: str, birth_year: int | None) -> None:
     """Add a person to this diary."""
     from cramplog import journal, people
+    from cramplog.words import as_typed
 
     with diary.writing("added a person") as session:
         who = people.add(session, name, birth_year)
@@ -42,7 +43,7 @@ def person_add(diary: Diary, name: str, birth_year: int | None) -> None:
     if count > 1:
         click.echo(
             f"This diary now holds {count} people: say whose entries with "
-            f"cramplog --person {_quoted(shown)} ... (or CRAMPLOG_PERSON, or: cramplog person "
+            f"cramplog --person {as_typed(shown)} ... (or CRAMPLOG_PERSON, or: cramplog person "
             "default NAME)."
         )
 
@@ -174,10 +175,6 @@ def person_default(diary: Diary, name: str) -> None:
         journal.diary_wide(session)
         shown = who.name
     click.echo(f"Commands without --person now mean {shown}. {diary.undo_hint}")
-
-
-def _quoted(name: str) -> str:
-    return f'"{name}"' if " " in name else name
 
 
 COMMANDS = [person]

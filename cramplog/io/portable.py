@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from cramplog import config, people
+from cramplog import access, config, people
 from cramplog.errors import InputError
 from cramplog.models import (
     FITS,
@@ -413,7 +413,7 @@ def export_document(session: Session, exported_at: datetime | None = None) -> di
         session.execute(
             select(Setting.key, Setting.value)
             # Whose a role and the default person are belong to this diary, not the next.
-            .where(Setting.key != people.DEFAULT_KEY, Setting.key.not_like("role:%"))
+            .where(Setting.key != people.DEFAULT_KEY, Setting.key.not_like(access.ROLE_KEY + "%"))
             .order_by(Setting.key)
         ).all()
     )
@@ -1285,7 +1285,7 @@ def _merge_settings(
     counts = summary.counts.setdefault("settings", Counts())
     stored = {s.key: s for s in session.scalars(select(Setting))}
     for key, value in settings.items():
-        if key == people.DEFAULT_KEY or key.startswith("role:"):
+        if key == people.DEFAULT_KEY or key.startswith(access.ROLE_KEY):
             continue
         row = stored.get(key)
         if row is None:
