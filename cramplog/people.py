@@ -153,9 +153,9 @@ def several(session: Session) -> bool:
 
 
 def _default(session: Session, people: Sequence[Person]) -> Person:
-    row = session.get(Setting, DEFAULT_KEY)
+    uid = default_uid(session)
     for who in people:
-        if row is not None and who.uid == row.value:
+        if uid is not None and who.uid == uid:
             return who
     raise InputError(
         "--person",
